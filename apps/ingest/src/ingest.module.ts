@@ -1,0 +1,19 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { AppConfig } from '@auditlog/config';
+import { IngestAuthModule } from '@auditlog/auth';
+import { PlatformModule } from '@auditlog/platform';
+import { EventsController } from './events/events.controller';
+import { IngestService } from './events/ingest.service';
+import { GroupCommitService } from './events/group-commit.service';
+
+@Module({})
+export class IngestModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: IngestModule,
+      imports: [PlatformModule.forRoot(config), IngestAuthModule],
+      controllers: [EventsController],
+      providers: [IngestService, GroupCommitService],
+    };
+  }
+}

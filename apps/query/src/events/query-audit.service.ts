@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Principal } from '@auditlog/auth';
+import type { QueryParams } from '@auditlog/events';
+import { SelfAuditService } from '@auditlog/storage';
+import { paramsDigest } from './page-cursor';
+
+const BUCKET_MS = 3_600_000;
+const MAX_REMEMBERED = 10_000;
+/** Larger filter sets are recorded by digest only, well inside the 64 KiB details limit. */
+const MAX_RECORDED_FILTERS_BYTES = 16 * 1024;
+
+export type ViewKind = 'search' | 'detail' | 'histogram' | 'facets';
+
+/**
+ * Records what company owners read as `audit_log.viewed` events in their own company's
+ * log. One event per (subject, company, kind, filters, UTC hour): every page of a search
+ * and every refresh within the hour share a deterministic id, so the create-once store
+ * keeps the first and drops the repeats. Installation admins' reads are not company
+ * events; they are written to the application log instead.
+ */
+@Injectable()
+export class QueryAuditService {
+  private readonly logger = new Logger(QueryAuditService.name);
+  private readonly recent = new Set<string>();
+
+  constructor(private readonly selfAudit: SelfAuditService) {}
+
+  viewed(
+    principal: Principal,
+    companyId: string,
+    kind: ViewKind,
+    params: QueryParams,
+    now = new Date(),
+  ): void {
+    const admin = principal.roles.includes('installation_admin');
+    const digest = paramsDigest(params);
+    if (admin) {
+      this.logger.log({ msg: 'admin read', subject: principal.subject, companyId, kind, params });
+      return;
+    }
+    const bucket = Math.floor(now.getTime() / BUCKET_MS);
+    const id = `viewed-${createHash('sha256')
+      .update(JSON.stringify([principal.subject, companyId, kind, digest, bucket]))
+      .digest('hex')
+      .slice(0, 40)}`;
+    if (this.recent.has(id)) return;
+    if (this.recent.size >= MAX_REMEMBERED) this.recent.clear();
+    this.recent.add(id);
+    const { cursor: _cursor, limit: _limit, ...filters } = params;
+    const recorded =
+      JSON.stringify(filters).length <= MAX_RECORDED_FILTERS_BYTES
+        ? { filters }
+        : { filters_digest: digest };
+    this.selfAudit
+      .record({
+        id,
+        companyId,
+        action: 'audit_log.viewed',
+        actor: { id: principal.subject || 'unknown', type: 'user' },
+        description: `Audit log ${kind} by ${principal.subject || 'unknown'}`,
+        details: { kind, ...recorded },
+      })
+      .catch((error: unknown) => {
+        this.recent.delete(id);
+        this.logger.warn(`audit_log.viewed not recorded: ${String(error)}`);
+      });
+  }
+}

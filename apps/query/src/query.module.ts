@@ -1,0 +1,28 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { AppConfig } from '@auditlog/config';
+import { JwtAuthModule } from '@auditlog/auth';
+import { PlatformModule } from '@auditlog/platform';
+import { ScheduleModule } from '@nestjs/schedule';
+import { AdminController } from './admin/admin.controller';
+import { RetentionSweepScheduler } from './retention/retention-sweep.scheduler';
+import { EventsController } from './events/events.controller';
+import { EventsQueryService } from './events/events-query.service';
+import { QueryAuditService } from './events/query-audit.service';
+import { IntegrityModule } from './integrity/integrity.module';
+
+@Module({})
+export class QueryModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: QueryModule,
+      imports: [
+        PlatformModule.forRoot(config),
+        JwtAuthModule,
+        ScheduleModule.forRoot(),
+        IntegrityModule,
+      ],
+      controllers: [EventsController, AdminController],
+      providers: [EventsQueryService, QueryAuditService, RetentionSweepScheduler],
+    };
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * `npm run bench:query [-- --events N --iterations N --keep --prefix P]`: p50/p95 latency
+ * of typical owner queries through the query API next to the same OpenSearch query sent
+ * directly, in the same run, on the same node. Default 200,000 events (the 1M target:
+ * `--events 1000000`).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { Client } from '@opensearch-project/opensearch';
+import jwt from 'jsonwebtoken';
+import { parseEventFilters, type QueryParams } from '@auditlog/events';
+import { buildEventQuery, eventSort, IndexNames } from '@auditlog/storage';
+import { loadDataset } from './dataset';
+
+const { values: args } = parseArgs({
+  options: {
+    events: { type: 'string', default: '200000' },
+    iterations: { type: 'string', default: '40' },
+    days: { type: 'string', default: '30' },
+    prefix: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    port: { type: 'string', default: '3912' },
+  },
+});
+const EVENTS = Number(args.events);
+const ITERATIONS = Number(args.iterations);
+const DAYS = Number(args.days);
+const PORT = Number(args.port);
+const PREFIX = args.prefix ?? `bench-query-${randomBytes(3).toString('hex')}`;
+const OPENSEARCH_URL = process.env.OPENSEARCH_URL ?? 'http://127.0.0.1:9200';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const SECRET = randomBytes(32).toString('base64url');
+const DAY = 86_400_000;
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+interface Case {
+  name: string;
+  params: QueryParams;
+  /** Pages to follow with the cursor before the measured request (deep paging). */
+  depth?: number;
+}
+
+function cases(now: number): Case[] {
+  const since = (days: number) => new Date(now - days * DAY).toISOString();
+  return [
+    { name: 'last 24 h', params: {} },
+    { name: '30 days, one actor', params: { from: since(30), actor_id: 'user-7' } },
+    { name: '7 days, action prefix', params: { from: since(7), action: 'flow.*' } },
+    { name: '7 days, free text', params: { from: since(7), q: 'payment rollback' } },
+    { name: '30 days, page 50 (cursor)', params: { from: since(30) }, depth: 49 },
+  ];
+}
+
+function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function startQueryApp(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [resolve('dist/apps/query/src/main.js')], {
+    env: {
+      ...process.env,
+      OPENSEARCH_URL,
+      REDIS_URL,
+      OPENSEARCH_INDEX_PREFIX: PREFIX,
+      REDIS_KEY_PREFIX: PREFIX,
+      AUTH_JWT_SECRET: SECRET,
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const ready = await fetch(`http://127.0.0.1:${PORT}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) return child;
+    if (Date.now() > deadline || child.exitCode !== null)
+      throw new Error('query app did not start');
+    await new Promise((done) => setTimeout(done, 250));
+  }
+}
+
+async function main(): Promise<void> {
+  const client = new Client({ node: OPENSEARCH_URL });
+  const names = new IndexNames(PREFIX);
+  log(
+    `query benchmark: ${EVENTS} events over ${DAYS} days, prefix ${PREFIX}, ${ITERATIONS} iterations per query`,
+  );
+  const app = await startQueryApp();
+  try {
+    const existing = await client.count({
+      index: `${PREFIX}-events-*`,
+      ignore_unavailable: true,
+      allow_no_indices: true,
+    });
+    const now = Date.now();
+    if (existing.body.count < EVENTS) {
+      const started = performance.now();
+      await loadDataset(client, PREFIX, EVENTS, DAYS, now, log);
+      log(`loaded in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    }
+    const token = jwt.sign({ sub: 'bench', company_id: 'acme', roles: ['company_owner'] }, SECRET, {
+      algorithm: 'HS256',
+      expiresIn: '2h',
+    });
+
+    const viaApi = async (params: QueryParams, cursor?: string) => {
+      const url = new URL(`http://127.0.0.1:${PORT}/v1/events`);
+      for (const [name, value] of Object.entries(params)) url.searchParams.set(name, String(value));
+      if (cursor) url.searchParams.set('cursor', cursor);
+      const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      if (!response.ok)
+        throw new Error(`${url.search} answered ${response.status}: ${await response.text()}`);
+      return (await response.json()) as {
+        data: Array<string | number>;
+        next_cursor: string | null;
+      };
+    };
+    const direct = async (params: QueryParams, after?: Array<string | number>) => {
+      const parsed = parseEventFilters(params);
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+      const { body } = await client.search({
+        index: names.eventsPattern,
+        ignore_unavailable: true,
+        allow_no_indices: true,
+        body: {
+          size: 101,
+          track_total_hits: 10_000,
+          query: buildEventQuery('acme', parsed.filters),
+          sort: eventSort(parsed.filters.sort),
+          ...(after ? { search_after: after } : {}),
+        },
+      });
+      return body.hits.hits as Array<{ sort: Array<string | number> }>;
+    };
+
+    const rows: string[][] = [];
+    for (const benchCase of cases(now)) {
+      // Reach the measured page once; its cursor (API) and sort values (direct) are reused.
+      let cursor: string | undefined;
+      let after: Array<string | number> | undefined;
+      for (let page = 0; page < (benchCase.depth ?? 0); page++) {
+        cursor = (await viaApi(benchCase.params, cursor)).next_cursor ?? undefined;
+        after = (await direct(benchCase.params, after))[99]?.sort;
+      }
+      const api: number[] = [];
+      const raw: number[] = [];
+      let matched = 0;
+      for (let round = -3; round < ITERATIONS; round++) {
+        let started = performance.now();
+        const page = await viaApi(benchCase.params, cursor);
+        const apiMs = performance.now() - started;
+        started = performance.now();
+        await direct(benchCase.params, after);
+        const rawMs = performance.now() - started;
+        if (round < 0) continue; // warm-up
+        api.push(apiMs);
+        raw.push(rawMs);
+        matched = page.data.length;
+      }
+      const [a50, a95, r50, r95] = [
+        percentile(api, 50),
+        percentile(api, 95),
+        percentile(raw, 50),
+        percentile(raw, 95),
+      ];
+      rows.push([
+        benchCase.name,
+        String(matched),
+        a50.toFixed(1),
+        a95.toFixed(1),
+        r50.toFixed(1),
+        r95.toFixed(1),
+        (a50 / r50).toFixed(2),
+        (a95 / r95).toFixed(2),
+      ]);
+    }
+    const header = [
+      'query',
+      'rows',
+      'api p50 ms',
+      'api p95 ms',
+      'direct p50 ms',
+      'direct p95 ms',
+      'ratio p50',
+      'ratio p95',
+    ];
+    log('');
+    log(`| ${header.join(' | ')} |`);
+    log(`|${header.map(() => '---').join('|')}|`);
+    for (const row of rows) log(`| ${row.join(' | ')} |`);
+  } finally {
+    app.kill('SIGTERM');
+    if (!args.keep) {
+      await client.indices.delete({
+        index: `${PREFIX}-*`,
+        ignore_unavailable: true,
+        expand_wildcards: 'all',
+      });
+      await client.indices.deleteIndexTemplate({ name: `${PREFIX}-events` }).catch(() => undefined);
+    } else log(`kept the data set: rerun with --prefix ${PREFIX}`);
+    await client.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,11 @@
+// Unit tests: pure logic, no services. End-to-end tests live in test/jest-e2e.config.js.
+const { swcTransform, moduleNameMapper } = require('./test/jest-shared');
+
+module.exports = {
+  displayName: 'unit',
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/{apps,libs,scripts,bench}/**/*.spec.ts'],
+  transform: swcTransform,
+  moduleNameMapper,
+};

@@ -1,0 +1,35 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { APP_CONFIG, type AppConfig, type IngestKeyRecord } from '@auditlog/config';
+import { ProblemException } from '@auditlog/platform';
+import { bearerToken } from './bearer';
+import { IngestKeyRegistry } from './ingest-key.registry';
+
+export type IngestRequest = Request & { ingestKey: IngestKeyRecord };
+
+@Injectable()
+export class IngestKeyGuard implements CanActivate {
+  private readonly registry: IngestKeyRegistry;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.registry = new IngestKeyRegistry(config.ingest.keys);
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<IngestRequest>();
+    const secret = bearerToken(request);
+    const key = secret ? this.registry.authenticate(secret) : undefined;
+    if (!key) {
+      throw new ProblemException(
+        401,
+        'unauthenticated',
+        'Unauthorized',
+        'Send a valid ingest key as "Authorization: Bearer <key>".',
+        undefined,
+        { 'WWW-Authenticate': 'Bearer' },
+      );
+    }
+    request.ingestKey = key;
+    return true;
+  }
+}

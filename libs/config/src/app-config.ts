@@ -1,0 +1,117 @@
+export type AppName = 'ingest' | 'query' | 'export' | 'export-worker' | 'setup';
+
+export const DEFAULT_PORTS: Record<AppName, number> = {
+  ingest: 3001,
+  query: 3002,
+  export: 3003,
+  'export-worker': 0,
+  setup: 0,
+};
+
+export interface IngestKeyRecord {
+  id: string;
+  /** SHA-256 hex of the secret; the secret itself is never configured. */
+  sha256: string;
+  /** `'*'` for any company, else the explicit allow-list. */
+  companies: '*' | string[];
+}
+
+export interface RetentionClass {
+  name: string;
+  days: number;
+}
+
+export interface OpenSearchConfig {
+  url: string;
+  username?: string;
+  password?: string;
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  tlsInsecure: boolean;
+  indexPrefix: string;
+  /** Primary shards and replicas of every new events index. */
+  shards: number;
+  replicas: number;
+}
+
+export interface RetentionConfig {
+  classes: RetentionClass[];
+  defaultClass: string;
+  /** Days after an index's period ends before it turns read-only (and stops taking writes). */
+  readOnlyAfterDays: number;
+  /** How often the sweeper runs where ISM is absent; 0 turns it off. */
+  sweepIntervalSeconds: number;
+  /** How long a process trusts its cached company settings. */
+  companyCacheSeconds: number;
+}
+
+export interface AuthConfig {
+  jwtSecret?: string;
+  jwtPublicKey?: string;
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
+  companyClaim: string;
+  rolesClaim: string;
+}
+
+export interface IngestConfig {
+  keys: IngestKeyRecord[];
+  maxFutureSkewMs: number;
+  maxBatchEvents: number;
+  maxRequestBytes: number;
+  maxEventBytes: number;
+  /** Group commit: how concurrent requests are coalesced into `_bulk` calls. */
+  bulk: BulkConfig;
+}
+
+export interface BulkConfig {
+  maxEvents: number;
+  maxBytes: number;
+  lingerMs: number;
+  concurrency: number;
+  /** Cap on events waiting for or in a `_bulk` call; beyond it requests get 429. */
+  queueMaxBytes: number;
+}
+
+export interface QueryConfig {
+  maxWindowDays: number;
+  maxLookbackDays: number;
+  maxHistogramBuckets: number;
+  /** HMAC key of pagination cursors; see docs/query.md for the fallback when unset. */
+  cursorSecret?: string;
+}
+
+export interface IntegrityKey {
+  id: string;
+  pem: string;
+}
+
+export interface IntegrityConfig {
+  /** Absent: no digests are written and verification answers "not_configured". */
+  signingKey?: IntegrityKey;
+  /** Older public keys still needed to verify digests signed before a rotation. */
+  publicKeys: IntegrityKey[];
+  windowMs: number;
+  settleMs: number;
+  maxCatchUpWindows: number;
+  /** How often the digest job looks for closed windows; 0 disables the schedule. */
+  jobIntervalMs: number;
+}
+
+export interface AppConfig {
+  app: AppName;
+  nodeEnv: 'development' | 'production' | 'test';
+  logLevel: string;
+  host: string;
+  port: number;
+  opensearch: OpenSearchConfig;
+  redis: { url: string; keyPrefix: string };
+  ingest: IngestConfig;
+  auth: AuthConfig;
+  retention: RetentionConfig;
+  exportDir: string;
+  query: QueryConfig;
+  integrity: IntegrityConfig;
+}

@@ -1,0 +1,293 @@
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+const toBool = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+const URL_OPTIONS = { require_tld: false, require_protocol: true };
+
+/**
+ * Every environment variable the appliance reads. Validated synchronously at boot;
+ * a bad value stops the process with every bad key listed.
+ */
+export class EnvSchema {
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV?: string;
+
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT?: number;
+
+  @IsOptional()
+  @IsString()
+  HOST?: string;
+
+  @IsUrl({ ...URL_OPTIONS, protocols: ['http', 'https'] })
+  OPENSEARCH_URL!: string;
+
+  @IsOptional()
+  @IsString()
+  OPENSEARCH_USERNAME?: string;
+
+  @IsOptional()
+  @IsString()
+  OPENSEARCH_PASSWORD?: string;
+
+  @IsOptional()
+  @IsString()
+  OPENSEARCH_CA_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  OPENSEARCH_CERT_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  OPENSEARCH_KEY_FILE?: string;
+
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  OPENSEARCH_TLS_INSECURE?: boolean;
+
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9_-]{0,40}$/, {
+    message: 'OPENSEARCH_INDEX_PREFIX must be lowercase letters, digits, "_" or "-" (max 41)',
+  })
+  OPENSEARCH_INDEX_PREFIX?: string;
+
+  @IsUrl({ ...URL_OPTIONS, protocols: ['redis', 'rediss'] })
+  REDIS_URL!: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9:_-]{1,64}$/)
+  REDIS_KEY_PREFIX?: string;
+
+  @IsOptional()
+  @IsString()
+  INGEST_API_KEYS?: string;
+
+  @IsOptional()
+  @IsString()
+  INGEST_API_KEYS_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'AUTH_JWT_SECRET must be at least 32 characters' })
+  AUTH_JWT_SECRET?: string;
+
+  @IsOptional()
+  @IsString()
+  AUTH_JWT_PUBLIC_KEY?: string;
+
+  @IsOptional()
+  @IsUrl({ ...URL_OPTIONS, protocols: ['http', 'https'] })
+  AUTH_JWKS_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  AUTH_ISSUER?: string;
+
+  @IsOptional()
+  @IsString()
+  AUTH_AUDIENCE?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.:/-]{1,128}$/)
+  AUTH_COMPANY_CLAIM?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.:/-]{1,128}$/)
+  AUTH_ROLES_CLAIM?: string;
+
+  @IsOptional()
+  @Matches(/^\s*\d+[dmy](\s*,\s*\d+[dmy])*\s*$/, {
+    message: 'RETENTION_CLASSES must be a comma-separated list like 7d,30d,90d,1y,2y',
+  })
+  RETENTION_CLASSES?: string;
+
+  @IsOptional()
+  @Matches(/^\d+[dmy]$/)
+  DEFAULT_RETENTION_CLASS?: string;
+
+  @IsOptional()
+  @IsString()
+  EXPORT_DIR?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  INGEST_MAX_FUTURE_SKEW_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  INGEST_MAX_BATCH_EVENTS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(512 * 1024 * 1024)
+  INGEST_MAX_REQUEST_BYTES?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  OPENSEARCH_INDEX_SHARDS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(5)
+  OPENSEARCH_INDEX_REPLICAS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  RETENTION_READ_ONLY_AFTER_DAYS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  RETENTION_SWEEP_INTERVAL_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  COMPANY_SETTINGS_CACHE_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3660)
+  QUERY_MAX_WINDOW_DAYS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3660)
+  QUERY_MAX_LOOKBACK_DAYS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(10_000)
+  QUERY_MAX_HISTOGRAM_BUCKETS?: number;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'QUERY_CURSOR_SECRET must be at least 32 characters' })
+  QUERY_CURSOR_SECRET?: string;
+
+  @IsOptional()
+  @IsString()
+  INTEGRITY_SIGNING_KEY?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._:-]{1,64}$/)
+  INTEGRITY_SIGNING_KEY_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  INTEGRITY_PUBLIC_KEYS?: string;
+
+  @IsOptional()
+  @Matches(/^\s*\d+[smhd]\s*$/, {
+    message: 'INTEGRITY_WINDOW must be a duration like 30s, 15m, 1h or 1d',
+  })
+  INTEGRITY_WINDOW?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  INTEGRITY_SETTLE_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  INTEGRITY_MAX_CATCH_UP_WINDOWS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  INTEGRITY_JOB_INTERVAL_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  INGEST_BULK_MAX_EVENTS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(64 * 1024)
+  @Max(256 * 1024 * 1024)
+  INGEST_BULK_MAX_BYTES?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  INGEST_BULK_LINGER_MS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  INGEST_BULK_CONCURRENCY?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024 * 1024)
+  @Max(4 * 1024 * 1024 * 1024)
+  INGEST_QUEUE_MAX_BYTES?: number;
+}

@@ -1,0 +1,5 @@
+export * from './app-config';
+export * from './ingest-keys.parser';
+export * from './retention.parser';
+export * from './load-config';
+export * from './config.module';

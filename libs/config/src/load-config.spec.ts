@@ -1,0 +1,143 @@
+import { ConfigError, loadConfig } from './load-config';
+
+const base = {
+  OPENSEARCH_URL: 'http://127.0.0.1:9200',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  INGEST_API_KEYS: `producer:${'a'.repeat(64)}:*`,
+  AUTH_JWT_SECRET: 's'.repeat(32),
+};
+
+function problemsOf(app: Parameters<typeof loadConfig>[0], env: Record<string, string>): string[] {
+  try {
+    loadConfig(app, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('builds a typed config with documented defaults', () => {
+    const config = loadConfig('ingest', base);
+    expect(config.port).toBe(3001);
+    expect(config.opensearch.indexPrefix).toBe('auditlog');
+    expect(config.retention.defaultClass).toBe('90d');
+    expect(config.retention.classes.map((retention) => retention.name)).toEqual([
+      '7d',
+      '30d',
+      '90d',
+      '1y',
+      '2y',
+    ]);
+    expect(config.ingest.keys).toEqual([
+      { id: 'producer', sha256: 'a'.repeat(64), companies: '*' },
+    ]);
+    expect(config.ingest.maxBatchEvents).toBe(5000);
+  });
+
+  it('lists every bad key at once', () => {
+    const problems = problemsOf('query', {
+      OPENSEARCH_URL: 'not a url',
+      REDIS_URL: 'http://wrong-scheme',
+      PORT: 'eighty',
+      RETENTION_CLASSES: '7 days',
+      AUTH_JWT_SECRET: 'short',
+    });
+    const keys = problems.map((problem) => problem.split(':')[0]);
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'OPENSEARCH_URL',
+        'REDIS_URL',
+        'PORT',
+        'RETENTION_CLASSES',
+        'AUTH_JWT_SECRET',
+      ]),
+    );
+  });
+
+  it('requires ingest keys for ingest and a JWT key source for query and export', () => {
+    expect(problemsOf('ingest', { ...base, INGEST_API_KEYS: '' })).toEqual([
+      expect.stringMatching(/^INGEST_API_KEYS: at least one/),
+    ]);
+    expect(problemsOf('export', { ...base, AUTH_JWT_SECRET: '' })).toEqual([
+      expect.stringMatching(/^AUTH_JWT_SECRET: one of/),
+    ]);
+  });
+
+  it('rejects a default retention class that is not configured', () => {
+    expect(
+      problemsOf('query', { ...base, RETENTION_CLASSES: '7d,30d', DEFAULT_RETENTION_CLASS: '1y' }),
+    ).toEqual(['DEFAULT_RETENTION_CLASS: "1y" is not one of RETENTION_CLASSES']);
+  });
+
+  it('reads storage and retention settings with documented defaults', () => {
+    const defaults = loadConfig('setup', {
+      OPENSEARCH_URL: base.OPENSEARCH_URL,
+      REDIS_URL: base.REDIS_URL,
+    });
+    expect(defaults.opensearch).toMatchObject({ shards: 1, replicas: 0 });
+    expect(defaults.retention).toMatchObject({
+      readOnlyAfterDays: 30,
+      sweepIntervalSeconds: 3600,
+      companyCacheSeconds: 30,
+    });
+    const set = loadConfig('query', {
+      ...base,
+      OPENSEARCH_INDEX_REPLICAS: '1',
+      RETENTION_READ_ONLY_AFTER_DAYS: '3',
+      RETENTION_SWEEP_INTERVAL_SECONDS: '0',
+      COMPANY_SETTINGS_CACHE_SECONDS: '5',
+    });
+    expect(set.opensearch.replicas).toBe(1);
+    expect(set.retention).toMatchObject({
+      readOnlyAfterDays: 3,
+      sweepIntervalSeconds: 0,
+      companyCacheSeconds: 5,
+    });
+    const keys = problemsOf('query', {
+      ...base,
+      OPENSEARCH_INDEX_SHARDS: '0',
+      RETENTION_READ_ONLY_AFTER_DAYS: 'two',
+      COMPANY_SETTINGS_CACHE_SECONDS: '-1',
+    }).map((problem) => problem.split(':')[0]);
+    expect(keys.sort()).toEqual([
+      'COMPANY_SETTINGS_CACHE_SECONDS',
+      'OPENSEARCH_INDEX_SHARDS',
+      'RETENTION_READ_ONLY_AFTER_DAYS',
+    ]);
+  });
+
+  it('reads the query limits and cursor secret', () => {
+    expect(loadConfig('query', base).query).toEqual({
+      maxWindowDays: 93,
+      maxLookbackDays: 366,
+      maxHistogramBuckets: 1000,
+      cursorSecret: undefined,
+    });
+    const config = loadConfig('query', {
+      ...base,
+      QUERY_MAX_WINDOW_DAYS: '31',
+      QUERY_MAX_LOOKBACK_DAYS: '730',
+      QUERY_MAX_HISTOGRAM_BUCKETS: '500',
+      QUERY_CURSOR_SECRET: 'c'.repeat(32),
+    });
+    expect(config.query).toEqual({
+      maxWindowDays: 31,
+      maxLookbackDays: 730,
+      maxHistogramBuckets: 500,
+      cursorSecret: 'c'.repeat(32),
+    });
+    const keys = problemsOf('query', {
+      ...base,
+      QUERY_MAX_WINDOW_DAYS: '0',
+      QUERY_MAX_LOOKBACK_DAYS: 'a year',
+      QUERY_CURSOR_SECRET: 'short',
+    }).map((problem) => problem.split(':')[0]);
+    expect(keys).toEqual([
+      'QUERY_MAX_WINDOW_DAYS',
+      'QUERY_MAX_LOOKBACK_DAYS',
+      'QUERY_CURSOR_SECRET',
+    ]);
+  });
+});

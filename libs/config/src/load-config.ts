@@ -1,0 +1,169 @@
+import { readFileSync } from 'node:fs';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { type AppConfig, type AppName, DEFAULT_PORTS, type IngestKeyRecord } from './app-config';
+import { EnvSchema } from './env.schema';
+import { parseIngestKeys } from './ingest-keys.parser';
+import { readIntegrityConfig } from './integrity.parser';
+import { parseRetentionClasses } from './retention.parser';
+
+export type Env = Record<string, string | undefined>;
+
+export const DEFAULT_RETENTION_CLASSES = '7d,30d,90d,1y,2y';
+export const DEFAULT_RETENTION_CLASS = '90d';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** One line per bad key: `KEY: what is wrong`. */
+function describe(errors: ValidationError[]): string[] {
+  return errors.map((error) => {
+    const messages = Object.values(error.constraints ?? {}).map((message) =>
+      message.startsWith(`${error.property} `) ? message.slice(error.property.length + 1) : message,
+    );
+    return `${error.property}: ${messages.reverse().join('; ')}`;
+  });
+}
+
+/** Empty strings count as unset, as they do for most twelve-factor apps. */
+function withoutBlanks(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+}
+
+function readIngestKeys(env: EnvSchema, problems: string[]): IngestKeyRecord[] {
+  let text = env.INGEST_API_KEYS ?? '';
+  if (env.INGEST_API_KEYS_FILE) {
+    try {
+      text = `${text}\n${readFileSync(env.INGEST_API_KEYS_FILE, 'utf8')}`;
+    } catch (error) {
+      problems.push(
+        `INGEST_API_KEYS_FILE: cannot read ${env.INGEST_API_KEYS_FILE} (${String(error)})`,
+      );
+    }
+  }
+  const parsed = parseIngestKeys(text);
+  problems.push(...parsed.errors.map((error) => `INGEST_API_KEYS: ${error}`));
+  return parsed.keys;
+}
+
+function readPublicKey(value: string | undefined, problems: string[]): string | undefined {
+  if (!value || value.includes('-----BEGIN')) return value;
+  try {
+    return readFileSync(value, 'utf8');
+  } catch {
+    problems.push('AUTH_JWT_PUBLIC_KEY: must be a PEM public key or the path of a PEM file');
+    return undefined;
+  }
+}
+
+/**
+ * Builds the typed configuration of one app from environment variables. Throws a
+ * ConfigError naming every bad or missing key at once.
+ */
+export function loadConfig(app: AppName, rawEnv: Env = process.env): AppConfig {
+  const env = plainToInstance(EnvSchema, withoutBlanks(rawEnv), {
+    excludeExtraneousValues: false,
+  });
+  const problems = describe(validateSync(env, { skipMissingProperties: false }));
+
+  const keys = readIngestKeys(env, problems);
+  if (app === 'ingest' && keys.length === 0) {
+    problems.push('INGEST_API_KEYS: at least one ingest key is required (or INGEST_API_KEYS_FILE)');
+  }
+  const jwtPublicKey = readPublicKey(env.AUTH_JWT_PUBLIC_KEY, problems);
+  const needsJwt = app === 'query' || app === 'export';
+  if (needsJwt && !env.AUTH_JWT_SECRET && !jwtPublicKey && !env.AUTH_JWKS_URL) {
+    problems.push(
+      'AUTH_JWT_SECRET: one of AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY or AUTH_JWKS_URL is required',
+    );
+  }
+
+  const retentionValid = !problems.some((problem) => problem.startsWith('RETENTION_CLASSES:'));
+  const classes = retentionValid
+    ? parseRetentionClasses(env.RETENTION_CLASSES ?? DEFAULT_RETENTION_CLASSES)
+    : [];
+  const defaultClass = env.DEFAULT_RETENTION_CLASS ?? DEFAULT_RETENTION_CLASS;
+  if (classes.length > 0 && !classes.some((retention) => retention.name === defaultClass)) {
+    problems.push(`DEFAULT_RETENTION_CLASS: "${defaultClass}" is not one of RETENTION_CLASSES`);
+  }
+
+  const integrity = readIntegrityConfig(env, problems);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    app,
+    nodeEnv: (env.NODE_ENV ?? 'production') as AppConfig['nodeEnv'],
+    logLevel: env.LOG_LEVEL ?? 'info',
+    host: env.HOST ?? '0.0.0.0',
+    port: env.PORT ?? DEFAULT_PORTS[app],
+    opensearch: {
+      url: env.OPENSEARCH_URL,
+      username: env.OPENSEARCH_USERNAME,
+      password: env.OPENSEARCH_PASSWORD,
+      caFile: env.OPENSEARCH_CA_FILE,
+      certFile: env.OPENSEARCH_CERT_FILE,
+      keyFile: env.OPENSEARCH_KEY_FILE,
+      tlsInsecure: env.OPENSEARCH_TLS_INSECURE ?? false,
+      indexPrefix: env.OPENSEARCH_INDEX_PREFIX ?? 'auditlog',
+      shards: env.OPENSEARCH_INDEX_SHARDS ?? 1,
+      replicas: env.OPENSEARCH_INDEX_REPLICAS ?? 0,
+    },
+    redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX ?? 'auditlog' },
+    ingest: {
+      keys,
+      maxFutureSkewMs: (env.INGEST_MAX_FUTURE_SKEW_SECONDS ?? 300) * 1000,
+      maxBatchEvents: env.INGEST_MAX_BATCH_EVENTS ?? 5000,
+      maxRequestBytes: env.INGEST_MAX_REQUEST_BYTES ?? 10 * 1024 * 1024,
+      maxEventBytes: 128 * 1024,
+      bulk: {
+        maxEvents: env.INGEST_BULK_MAX_EVENTS ?? 1000,
+        maxBytes: env.INGEST_BULK_MAX_BYTES ?? 5 * 1024 * 1024,
+        lingerMs: env.INGEST_BULK_LINGER_MS ?? 2,
+        concurrency: env.INGEST_BULK_CONCURRENCY ?? 4,
+        queueMaxBytes: env.INGEST_QUEUE_MAX_BYTES ?? 64 * 1024 * 1024,
+      },
+    },
+    auth: {
+      jwtSecret: env.AUTH_JWT_SECRET,
+      jwtPublicKey,
+      jwksUrl: env.AUTH_JWKS_URL,
+      issuer: env.AUTH_ISSUER,
+      audience: env.AUTH_AUDIENCE,
+      companyClaim: env.AUTH_COMPANY_CLAIM ?? 'company_id',
+      rolesClaim: env.AUTH_ROLES_CLAIM ?? 'roles',
+    },
+    retention: {
+      classes,
+      defaultClass,
+      readOnlyAfterDays: env.RETENTION_READ_ONLY_AFTER_DAYS ?? 30,
+      sweepIntervalSeconds: env.RETENTION_SWEEP_INTERVAL_SECONDS ?? 3600,
+      companyCacheSeconds: env.COMPANY_SETTINGS_CACHE_SECONDS ?? 30,
+    },
+    exportDir: env.EXPORT_DIR ?? './exports',
+    query: {
+      maxWindowDays: env.QUERY_MAX_WINDOW_DAYS ?? 93,
+      maxLookbackDays: env.QUERY_MAX_LOOKBACK_DAYS ?? 366,
+      maxHistogramBuckets: env.QUERY_MAX_HISTOGRAM_BUCKETS ?? 1000,
+      cursorSecret: env.QUERY_CURSOR_SECRET,
+    },
+    integrity,
+  };
+}
+
+/** For `main.ts`: load or print every problem and exit with status 78 (EX_CONFIG). */
+export function loadConfigOrExit(app: AppName): AppConfig {
+  try {
+    return loadConfig(app);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,13 @@
+import { createHash } from 'node:crypto';
+import type { AuditEvent } from './audit-event';
+import { canonicalJson } from './canonical-json';
+
+/**
+ * The event hash covers exactly what a company owner receives (every field but `hash`
+ * itself), so anyone holding an exported event can recompute it. Admin-only ingest
+ * metadata and index helpers are not part of the event and are not hashed.
+ */
+export function eventHash(event: Omit<AuditEvent, 'hash'> & { hash?: string }): string {
+  const { hash: _ignored, ...hashed } = event;
+  return createHash('sha256').update(canonicalJson(hashed), 'utf8').digest('hex');
+}

@@ -1,0 +1,3 @@
+export * from './event-filters';
+export * from './parse-event-filters';
+export * from './text-query.parser';

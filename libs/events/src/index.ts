@@ -1,0 +1,6 @@
+export * from './audit-event';
+export * from './canonical-json';
+export * from './event-hash';
+export * from './event-id';
+export * from './event-input';
+export * from './filters';

@@ -1,0 +1,7 @@
+export * from './merkle';
+export * from './windows';
+export * from './keys';
+export * from './digest';
+export * from './verifier';
+export * from './offline';
+export * from './integrity-test-vectors';

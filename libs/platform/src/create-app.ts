@@ -1,0 +1,37 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import type { AppConfig } from '@auditlog/config';
+
+export interface CreateAppOptions {
+  /** Apps that parse their own bodies (ingest: gzip, NDJSON) turn the JSON parser off. */
+  jsonBody?: boolean;
+}
+
+/**
+ * The production bootstrap, shared by `main.ts` and the end-to-end tests so that a test
+ * app behaves exactly like a deployed one.
+ */
+export async function createApp(
+  rootModule: unknown,
+  options: CreateAppOptions = {},
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(rootModule as never, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  if (options.jsonBody !== false) {
+    app.useBodyParser('json', { limit: '1mb' });
+  }
+  app.enableShutdownHooks();
+  return app;
+}
+
+export async function listen(app: INestApplication, config: AppConfig): Promise<void> {
+  await app.listen(config.port, config.host);
+  app.get(Logger).log(`${config.app} listening on http://${config.host}:${config.port}`);
+}

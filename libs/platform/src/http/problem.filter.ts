@@ -1,0 +1,113 @@
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  Logger,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+import {
+  type FieldError,
+  PROBLEM_CONTENT_TYPE,
+  PROBLEM_TYPE_BASE,
+  type ProblemBody,
+  ProblemException,
+} from './problem';
+
+function slugFor(status: number): string {
+  return (STATUS_CODES[status] ?? 'error').toLowerCase().replace(/[^a-z0-9]+/g, '-');
+}
+
+/** Body-parser and similar middleware errors carry `status`/`type` but are not HttpExceptions. */
+function middlewareStatus(exception: unknown): number | undefined {
+  if (typeof exception !== 'object' || exception === null) return undefined;
+  const status = (exception as { status?: unknown }).status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
+
+function detailOf(exception: HttpException): { detail?: string; errors?: FieldError[] } {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return { detail: response };
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) {
+    return {
+      detail: 'The request has invalid fields.',
+      errors: message.map((text) => ({ path: String(text).split(' ')[0], message: String(text) })),
+    };
+  }
+  return { detail: typeof message === 'string' ? message : exception.message };
+}
+
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const context = host.switchToHttp();
+    const request = context.getRequest<Request & { id?: string }>();
+    const response = context.getResponse<Response>();
+    const requestId = String(request.id ?? response.getHeader('x-request-id') ?? '');
+
+    const body = this.toProblem(exception, requestId);
+    body.instance = request.originalUrl?.split('?')[0];
+    if (exception instanceof ProblemException) {
+      for (const [name, value] of Object.entries(exception.headers))
+        response.setHeader(name, value);
+    }
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
+    response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  }
+
+  private toProblem(exception: unknown, requestId: string): ProblemBody {
+    if (exception instanceof ProblemException) {
+      return {
+        type: PROBLEM_TYPE_BASE + exception.slug,
+        title: exception.title,
+        status: exception.getStatus(),
+        detail: exception.detail,
+        request_id: requestId,
+        ...(exception.errors ? { errors: exception.errors } : {}),
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      if (status >= 500) return this.internal(exception, requestId);
+      return {
+        type: PROBLEM_TYPE_BASE + slugFor(status),
+        title: STATUS_CODES[status] ?? 'Error',
+        status,
+        ...detailOf(exception),
+        request_id: requestId,
+      };
+    }
+    const status = middlewareStatus(exception);
+    if (status !== undefined) {
+      return {
+        type: PROBLEM_TYPE_BASE + slugFor(status),
+        title: STATUS_CODES[status] ?? 'Error',
+        status,
+        detail:
+          status === 413
+            ? 'The request body is larger than allowed.'
+            : 'The request body could not be read.',
+        request_id: requestId,
+      };
+    }
+    return this.internal(exception, requestId);
+  }
+
+  private internal(exception: unknown, requestId: string): ProblemBody {
+    this.logger.error({ err: exception, request_id: requestId }, 'Unhandled error');
+    return {
+      type: PROBLEM_TYPE_BASE + 'internal-error',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: `Something went wrong on our side. Quote request id ${requestId} to the operator.`,
+      request_id: requestId,
+    };
+  }
+}

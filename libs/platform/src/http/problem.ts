@@ -1,0 +1,56 @@
+import { HttpException } from '@nestjs/common';
+
+/** One field-level problem: `path` is a JSON path like `actor.id` or `events[3].action`. */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** RFC 9457 problem details as sent by every app. */
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  request_id?: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+export const PROBLEM_TYPE_BASE = 'https://auditlog.dev/problems/';
+
+/**
+ * Thrown by services for any client-visible failure. The filter turns it into a problem
+ * document; `headers` (e.g. Retry-After) are copied to the response.
+ */
+export class ProblemException extends HttpException {
+  constructor(
+    status: number,
+    readonly slug: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors?: FieldError[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail ?? title, status);
+  }
+
+  static badRequest(detail: string, errors?: FieldError[]): ProblemException {
+    return new ProblemException(400, 'validation-failed', 'Request is invalid', detail, errors);
+  }
+
+  static unavailable(detail: string, retryAfterSeconds: number): ProblemException {
+    return new ProblemException(
+      503,
+      'storage-unavailable',
+      'Service Unavailable',
+      detail,
+      undefined,
+      {
+        'Retry-After': String(retryAfterSeconds),
+      },
+    );
+  }
+}

@@ -1,0 +1,7 @@
+export * from './http/problem';
+export * from './http/problem.filter';
+export * from './logging/logging';
+export * from './metrics/metrics.service';
+export * from './redis.provider';
+export * from './platform.module';
+export * from './create-app';

@@ -1,0 +1,104 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Client } from '@opensearch-project/opensearch';
+import { APP_CONFIG, type AppConfig } from '@auditlog/config';
+import { COMPANY_MAPPINGS } from './company-settings.service';
+import { EVENT_MAPPINGS } from './event-mappings';
+import { IndexNames } from './index-names';
+import { IsmService } from './ism.service';
+import { OPENSEARCH_CLIENT } from './opensearch.client';
+
+export interface SetupReport {
+  template: string;
+  companiesIndex: string;
+  ism: boolean;
+  policies: string[];
+}
+
+/**
+ * Idempotent storage setup run at every start: the events index template (with the read
+ * alias every events index joins), the company settings index behind its alias, and the
+ * ISM retention policies where the plugin exists. Safe when several replicas start at once:
+ * templates are create-or-replace with the same content, the settings index is
+ * create-if-absent, and policies are written with optimistic concurrency.
+ */
+@Injectable()
+export class StorageSetupService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(StorageSetupService.name);
+
+  constructor(
+    @Inject(OPENSEARCH_CLIENT) private readonly client: Client,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly names: IndexNames,
+    private readonly ism: IsmService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.run();
+  }
+
+  async run(): Promise<SetupReport> {
+    await this.ensureEventsTemplate();
+    await this.ensureCompaniesIndex();
+    const ism = await this.ism.available();
+    if (ism) await this.ism.ensurePolicies();
+    return {
+      template: this.names.eventsTemplate,
+      companiesIndex: this.names.companiesIndex,
+      ism,
+      policies: ism ? this.ism.policies().map((policy) => policy.id) : [],
+    };
+  }
+
+  async ensureEventsTemplate(): Promise<void> {
+    await this.client.indices.putIndexTemplate({
+      name: this.names.eventsTemplate,
+      body: {
+        index_patterns: [this.names.eventsPattern],
+        priority: 100,
+        template: {
+          settings: {
+            number_of_shards: this.config.opensearch.shards,
+            number_of_replicas: this.config.opensearch.replicas,
+            refresh_interval: '1s',
+            // An acknowledged write must survive a crash: fsync the translog per request.
+            'translog.durability': 'request',
+            'mapping.total_fields.limit': 200,
+          },
+          mappings: EVENT_MAPPINGS as unknown as Record<string, unknown>,
+          aliases: { [this.names.readAlias]: {} },
+        },
+        _meta: { schema_version: 1 },
+      },
+    });
+    this.logger.log(`index template ${this.names.eventsTemplate} is in place`);
+  }
+
+  /** Creates the settings index with its alias once; a concurrent creator wins harmlessly. */
+  async ensureCompaniesIndex(): Promise<void> {
+    const { statusCode, body } = await this.client.indices.create(
+      {
+        index: this.names.companiesIndex,
+        body: {
+          settings: {
+            number_of_shards: 1,
+            number_of_replicas: this.config.opensearch.replicas,
+            'translog.durability': 'request',
+          },
+          mappings: COMPANY_MAPPINGS as unknown as Record<string, unknown>,
+          aliases: { [this.names.companiesAlias]: {} },
+        },
+      },
+      { ignore: [400] },
+    );
+    if (statusCode === 400) {
+      const type = (body as { error?: { type?: string } }).error?.type;
+      if (type !== 'resource_already_exists_exception') {
+        throw new Error(`cannot create ${this.names.companiesIndex}: ${JSON.stringify(body)}`);
+      }
+      await this.client.indices.putAlias({
+        index: this.names.companiesIndex,
+        name: this.names.companiesAlias,
+      });
+    }
+  }
+}

@@ -1,0 +1,6 @@
+export * from './test-env';
+export * from './tokens';
+export * from './apps';
+export * from './opensearch';
+export * from './storage-fixtures';
+export * from './hostile-text';

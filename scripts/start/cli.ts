@@ -1,0 +1,143 @@
+/**
+ * `npm start`: provisions local services when OPENSEARCH_URL / REDIS_URL are unset, runs
+ * every app from the production build, loads demo events and prints how to use them.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import jwt from 'jsonwebtoken';
+import { ensureServices } from '../services';
+import { demoEvents } from './demo-events';
+import { demoKeyLine, demoSecrets } from './demo-secrets';
+
+const env = process.env;
+const APPS = [
+  { name: 'ingest', port: Number(env.INGEST_PORT ?? 3001) },
+  { name: 'query', port: Number(env.QUERY_PORT ?? 3002) },
+  { name: 'export', port: Number(env.EXPORT_PORT ?? 3003) },
+] as const;
+const DEMO_COMPANY = 'demo-company';
+
+const children: ChildProcess[] = [];
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function waitUntilReady(
+  url: string,
+  child: ChildProcess,
+  timeoutMs = 120_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url} exited with status ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${url} did not become ready within ${timeoutMs / 1000}s`);
+}
+
+function shutdown(code: number): void {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 5_000).unref();
+  if (children.every((child) => child.exitCode !== null)) process.exit(code);
+}
+
+async function main(): Promise<void> {
+  const services = await ensureServices({ log: (line) => log(`services: ${line}`) });
+  const secrets = demoSecrets();
+  const appEnv: NodeJS.ProcessEnv = {
+    ...env,
+    OPENSEARCH_URL: services.opensearchUrl,
+    REDIS_URL: services.redisUrl,
+    EXPORT_DIR: env.EXPORT_DIR ?? join(process.cwd(), '.exports'),
+  };
+  const generated: string[] = [];
+  if (!env.INGEST_API_KEYS && !env.INGEST_API_KEYS_FILE) {
+    appEnv.INGEST_API_KEYS = demoKeyLine(secrets.ingestKey);
+    generated.push('INGEST_API_KEYS');
+  }
+  if (!env.AUTH_JWT_SECRET && !env.AUTH_JWT_PUBLIC_KEY && !env.AUTH_JWKS_URL) {
+    appEnv.AUTH_JWT_SECRET = secrets.jwtSecret;
+    generated.push('AUTH_JWT_SECRET');
+  }
+
+  for (const app of APPS) {
+    const child = spawn(process.execPath, [join('dist', 'apps', app.name, 'src', 'main.js')], {
+      env: { ...appEnv, PORT: String(app.port) },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.on('exit', (code, signal) => {
+      log(`${app.name} stopped (${signal ?? code})`);
+      shutdown(code ?? 1);
+    });
+    children.push(child);
+  }
+  await Promise.all(
+    APPS.map((app, index) =>
+      waitUntilReady(`http://127.0.0.1:${app.port}/health/ready`, children[index]),
+    ),
+  );
+
+  const ingestUrl = `http://127.0.0.1:${APPS[0].port}`;
+  const queryUrl = `http://127.0.0.1:${APPS[1].port}`;
+  const exportUrl = `http://127.0.0.1:${APPS[2].port}`;
+  if (generated.includes('INGEST_API_KEYS')) {
+    for (const event of [...demoEvents(DEMO_COMPANY, 40), ...demoEvents('other-company', 10)]) {
+      const response = await fetch(`${ingestUrl}/v1/events`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${secrets.ingestKey}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(event),
+      });
+      if (response.status >= 300)
+        throw new Error(`demo event rejected: ${response.status} ${await response.text()}`);
+    }
+  }
+
+  log('');
+  log('Audit Log Appliance is running');
+  log(`  ingest  ${ingestUrl}`);
+  log(`  query   ${queryUrl}`);
+  log(`  export  ${exportUrl}`);
+  log(`  opensearch ${services.opensearchUrl}   redis ${services.redisUrl}`);
+  if (generated.length > 0)
+    log(`  demo secrets generated for: ${generated.join(', ')} (kept in .auditlog-demo.json)`);
+  if (generated.includes('INGEST_API_KEYS')) {
+    log('');
+    log(`Demo ingest key: ${secrets.ingestKey}`);
+    log(
+      `curl -sS -X POST ${ingestUrl}/v1/events -H 'Authorization: Bearer ${secrets.ingestKey}' \\`,
+    );
+    log(`  -H 'Content-Type: application/json' \\`);
+    log(`  -d '{"company_id":"${DEMO_COMPANY}","action":"flow.created","actor":{"id":"u-alice"}}'`);
+  }
+  if (generated.includes('AUTH_JWT_SECRET')) {
+    const token = jwt.sign(
+      { sub: 'demo-owner', company_id: DEMO_COMPANY, roles: ['company_owner'] },
+      secrets.jwtSecret,
+      {
+        algorithm: 'HS256',
+        expiresIn: '7d',
+      },
+    );
+    log('');
+    log(`Demo company-owner token (${DEMO_COMPANY}, valid 7 days): ${token}`);
+    log(`curl -sS '${queryUrl}/v1/events?limit=5' -H 'Authorization: Bearer ${token}'`);
+  }
+  log('');
+  log('Press Ctrl+C to stop the apps (services keep running; `npm run services:down` stops them).');
+}
+
+process.on('SIGINT', () => shutdown(0));
+process.on('SIGTERM', () => shutdown(0));
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  shutdown(1);
+});

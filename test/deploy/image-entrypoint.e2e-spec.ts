@@ -1,0 +1,147 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { testEnvironment, waitFor } from '@auditlog/testing';
+import { findFreePort } from '../../scripts/services/ports';
+import { failureDetails, runCommand } from '../../scripts/services/processes';
+
+const ROOT = path.resolve(__dirname, '../..');
+const ENTRYPOINT = path.join(ROOT, 'deploy/docker/entrypoint.sh');
+
+/**
+ * Lays out what the image's runtime stage holds under /app (dist, node_modules,
+ * package.json, the security config) by running the same build the Dockerfile runs.
+ */
+async function buildImageLayout(appDir: string): Promise<void> {
+  const outDir = path.join(appDir, 'dist');
+  for (const [tool, args] of [
+    ['tsc', ['-p', 'tsconfig.build.json', '--outDir', outDir]],
+    ['tsc-alias', ['-p', 'tsconfig.build.json', '--outDir', outDir]],
+  ] as const) {
+    const result = await runCommand(path.join(ROOT, 'node_modules/.bin', tool), [...args], {
+      cwd: ROOT,
+      timeoutMs: 240_000,
+    });
+    if (result.code !== 0) throw new Error(`${tool} failed:\n${failureDetails(result)}`);
+  }
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(appDir, 'node_modules'));
+  fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(appDir, 'package.json'));
+  fs.cpSync(
+    path.join(ROOT, 'deploy/opensearch/security'),
+    path.join(appDir, 'deploy/opensearch/security'),
+    {
+      recursive: true,
+    },
+  );
+}
+
+/** How the process ended: its exit code, or the signal that ended it. */
+function ending(child: ChildProcess): Promise<number | NodeJS.Signals | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      resolve(child.exitCode ?? child.signalCode);
+    } else child.once('exit', (code, signal) => resolve(code ?? signal));
+  });
+}
+
+describe('container entrypoint on the production build', () => {
+  const setup = testEnvironment('image', [{ id: 'producer', companies: '*' }]);
+  let appDir: string;
+
+  beforeAll(async () => {
+    appDir = fs.mkdtempSync(path.join(os.tmpdir(), 'auditlog-image-'));
+    await buildImageLayout(appDir);
+  }, 300_000);
+
+  afterAll(() => {
+    fs.rmSync(appDir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['ingest', 'dist/apps/ingest/src/main.js'],
+    ['query', 'dist/apps/query/src/main.js'],
+    ['export', 'dist/apps/export/src/main.js'],
+    ['export-worker', 'dist/apps/export/src/worker/main.js'],
+    ['setup', 'dist/apps/setup/src/main.js'],
+    ['security', 'dist/scripts/opensearch-security/cli.js apply'],
+  ])('maps "%s" to node %s', async (command, script) => {
+    // A stand-in `node` first on PATH shows exactly what the entrypoint would exec.
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'auditlog-node-'));
+    fs.writeFileSync(path.join(bin, 'node'), '#!/bin/sh\necho "node $*"\n', { mode: 0o755 });
+    try {
+      const result = await runCommand('sh', [ENTRYPOINT, command, '--flag'], {
+        cwd: appDir,
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+      });
+      expect(result.stdout.trim()).toBe(`node ${script} --flag`);
+      expect(result.code).toBe(0);
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an unknown command with usage and status 64', async () => {
+    const result = await runCommand('sh', [ENTRYPOINT, 'shell'], { cwd: appDir });
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain('usage: <ingest|query|export|export-worker|setup|security>');
+  });
+
+  it('stops with the config error list (status 78) when a required variable is missing', async () => {
+    const result = await runCommand('sh', [ENTRYPOINT, 'query'], {
+      cwd: appDir,
+      env: { PATH: process.env.PATH, NODE_ENV: 'production' },
+      timeoutMs: 60_000,
+    });
+    expect(result.code).toBe(78);
+    expect(`${result.stdout}${result.stderr}`).toContain('OPENSEARCH_URL');
+  });
+
+  it('runs the compiled security applier and names the failing call on a node without the plugin', async () => {
+    const result = await runCommand('sh', [ENTRYPOINT, 'security'], {
+      cwd: appDir,
+      env: { PATH: process.env.PATH, OPENSEARCH_URL: setup.env.OPENSEARCH_URL },
+      timeoutMs: 60_000,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^security: PUT \/_plugins\/_security\/api\/roles\/auditlog_ingest failed: HTTP \d{3}/,
+    );
+  });
+
+  it.each(['ingest', 'query', 'export'])(
+    '"%s" becomes ready on PORT and stops cleanly on SIGTERM',
+    async (app) => {
+      const port = await findFreePort(34_000 + Math.floor(Math.random() * 1000));
+      const child = spawn('sh', [ENTRYPOINT, app], {
+        cwd: appDir,
+        env: { PATH: process.env.PATH, NODE_ENV: 'production', ...setup.env, PORT: String(port) },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      try {
+        const status = await waitFor(
+          async () => {
+            if (child.exitCode !== null)
+              throw new Error(`${app} exited ${child.exitCode}: ${stderr}`);
+            try {
+              const response = await fetch(`http://127.0.0.1:${port}/health/ready`);
+              return response.status === 200 ? response.status : undefined;
+            } catch {
+              return undefined;
+            }
+          },
+          { timeoutMs: 60_000 },
+        );
+        expect(status).toBe(200);
+      } finally {
+        child.kill('SIGTERM');
+      }
+      // Nest closes the app on SIGTERM, then re-raises the signal: a clean stop ends either
+      // with status 0 or by that same SIGTERM, never by a SIGKILL or an error status.
+      expect([0, 'SIGTERM']).toContain(await ending(child));
+    },
+    90_000,
+  );
+});

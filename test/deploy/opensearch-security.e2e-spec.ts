@@ -1,0 +1,285 @@
+import * as path from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import type { Client } from '@opensearch-project/opensearch';
+import request from 'supertest';
+import { newSecret, ownerToken, startApp, testEnvironment, waitFor } from '@auditlog/testing';
+import { IngestModule } from '../../apps/ingest/src/ingest.module';
+import { QueryModule } from '../../apps/query/src/query.module';
+import { runCommand } from '../../scripts/services/processes';
+import { applySecurityConfig } from '../../scripts/opensearch-security/security-api';
+import {
+  APPLIANCE_USERS,
+  loadSecurityConfig,
+} from '../../scripts/opensearch-security/security-config';
+import {
+  abortSecuredOpenSearch,
+  type SecuredNode,
+  startSecuredOpenSearch,
+} from './support/secured-opensearch';
+
+const ROOT = path.resolve(__dirname, '../..');
+const SECURITY_DIR = path.join(ROOT, 'deploy/opensearch/security');
+const EVENTS_INDEX = `auditlog-events-90d-${new Date().toISOString().slice(0, 10).replace(/-/g, '.')}`;
+
+/** The HTTP status OpenSearch answered, whether the call succeeded or not. */
+async function statusOf(call: Promise<{ statusCode: number | null }>): Promise<number> {
+  try {
+    return (await call).statusCode ?? 0;
+  } catch (error) {
+    const status = (error as { meta?: { statusCode?: number } }).meta?.statusCode;
+    if (status === undefined) throw error;
+    return status;
+  }
+}
+
+describe('OpenSearch security roles on a secured node', () => {
+  let node: SecuredNode;
+  let admin: Client;
+  const passwords = Object.fromEntries(
+    APPLIANCE_USERS.map(({ name }) => [name, `Aa1-${newSecret()}`]),
+  );
+  // One probe user per role, mapped through the role's backend role only: proves each role
+  // on its own, whatever else the appliance's users hold.
+  const probes = {
+    ingest: 'auditlog_ingest',
+    reader: 'auditlog_reader',
+    siem: 'auditlog_siem_reader',
+  };
+  const probePassword = `Aa1-${newSecret()}`;
+  const clients: Client[] = [];
+  const track = (client: Client): Client => {
+    clients.push(client);
+    return client;
+  };
+  const as = (user: string): Client => track(node.userClient(user, passwords[user]));
+  const holding = (role: keyof typeof probes): Client =>
+    track(node.userClient(`probe-${role}`, probePassword));
+
+  beforeAll(async () => {
+    node = await startSecuredOpenSearch();
+    admin = node.adminClient();
+    await applySecurityConfig(
+      admin,
+      loadSecurityConfig(SECURITY_DIR),
+      Object.entries(passwords).map(([name, password]) => ({ name, password })),
+    );
+    for (const [name, backendRole] of Object.entries(probes)) {
+      await admin.transport.request({
+        method: 'PUT',
+        path: `/_plugins/_security/api/internalusers/probe-${name}`,
+        body: { password: probePassword, backend_roles: [backendRole] },
+      });
+    }
+    // A document for the readers, written by an admin.
+    await admin.index({
+      index: EVENTS_INDEX,
+      id: 'seed',
+      body: { action: 'flow.created' },
+      refresh: true,
+    });
+  }, 240_000);
+
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.close()));
+    await admin?.close();
+    await (node ? node.stop() : abortSecuredOpenSearch());
+  }, 60_000);
+
+  it('refuses anonymous requests and unknown passwords', async () => {
+    expect(
+      await statusOf(node.userClient('auditlog-ingest', 'wrong-password').cluster.health()),
+    ).toBe(401);
+  });
+
+  it('lets the ingest role create events but not read, update or delete them', async () => {
+    const ingest = holding('ingest');
+    const { body } = await ingest.bulk({
+      body: [{ create: { _index: EVENTS_INDEX, _id: 'acme:evt-1' } }, { action: 'flow.created' }],
+    });
+    expect(body.items[0].create?.status).toBe(201);
+    expect(
+      await statusOf(ingest.create({ index: 'auditlog-events-90d-2020.01.01', id: 'x', body: {} })),
+    ).toBe(201);
+
+    expect(await statusOf(ingest.search({ index: EVENTS_INDEX }))).toBe(403);
+    expect(await statusOf(ingest.get({ index: EVENTS_INDEX, id: 'acme:evt-1' }))).toBe(403);
+    expect(await statusOf(ingest.delete({ index: EVENTS_INDEX, id: 'acme:evt-1' }))).toBe(403);
+    expect(
+      await statusOf(
+        ingest.update({ index: EVENTS_INDEX, id: 'acme:evt-1', body: { doc: { a: 1 } } }),
+      ),
+    ).toBe(403);
+    expect(await statusOf(ingest.indices.delete({ index: EVENTS_INDEX }))).toBe(403);
+    expect(await statusOf(ingest.create({ index: 'other-index', id: 'x', body: {} }))).toBe(403);
+    const deletion = await ingest.bulk({
+      body: [{ delete: { _index: EVENTS_INDEX, _id: 'acme:evt-1' } }],
+    });
+    expect(deletion.body.items[0].delete?.status).toBe(403);
+  });
+
+  it('lets the reader search with a point in time but not write', async () => {
+    const reader = holding('reader');
+    const { body } = await reader.search({
+      index: 'auditlog-events-*',
+      body: { query: { ids: { values: ['seed'] } } },
+    });
+    expect(body.hits.hits.map((hit: { _id?: string }) => hit._id)).toEqual(['seed']);
+
+    const pit = await reader.createPit({ index: ['auditlog-events-*'], keep_alive: '1m' });
+    const page = await reader.search({
+      body: { pit: { id: pit.body.pit_id }, size: 100, sort: [{ _doc: 'asc' }] },
+    });
+    expect(page.body.hits.hits.length).toBeGreaterThan(0);
+    expect(await statusOf(reader.deletePit({ body: { pit_id: [pit.body.pit_id] } }))).toBe(200);
+
+    expect(await statusOf(reader.delete({ index: EVENTS_INDEX, id: 'seed' }))).toBe(403);
+    expect(await statusOf(reader.indices.delete({ index: EVENTS_INDEX }))).toBe(403);
+    expect(await statusOf(reader.index({ index: 'other-index', id: 'x', body: {} }))).toBe(403);
+  });
+
+  it('keeps the SIEM reader read-only and inside the event indices', async () => {
+    const siem = holding('siem');
+    const { body } = await siem.search({
+      index: 'auditlog-events-*',
+      body: { query: { ids: { values: ['seed'] } } },
+    });
+    expect(body.hits.total).toMatchObject({ value: 1 });
+    const pit = await siem.createPit({ index: ['auditlog-events-*'], keep_alive: '1m' });
+    expect(await statusOf(siem.deletePit({ body: { pit_id: [pit.body.pit_id] } }))).toBe(200);
+
+    expect(await statusOf(siem.create({ index: EVENTS_INDEX, id: 'siem-1', body: {} }))).toBe(403);
+    expect(await statusOf(siem.delete({ index: EVENTS_INDEX, id: 'seed' }))).toBe(403);
+    expect(await statusOf(siem.search({ index: 'auditlog-exports' }))).toBe(403);
+    expect(
+      await statusOf(
+        siem.indices.putIndexTemplate({ name: 'x', body: { index_patterns: ['x-*'] } }),
+      ),
+    ).toBe(403);
+    expect(
+      await statusOf(
+        siem.transport.request({ method: 'GET', path: '/_plugins/_security/api/roles' }),
+      ),
+    ).toBe(403);
+  });
+
+  it('gives each app account exactly the writes its process needs', async () => {
+    const query = as('auditlog-query');
+    const exporter = as('auditlog-export');
+    const ingest = as('auditlog-ingest');
+    // Self-audit events (audit_log.viewed / exported) are created by query and export.
+    expect(
+      await statusOf(query.create({ index: EVENTS_INDEX, id: 'acme:viewed-1', body: {} })),
+    ).toBe(201);
+    expect(
+      await statusOf(exporter.create({ index: EVENTS_INDEX, id: 'acme:exported-1', body: {} })),
+    ).toBe(201);
+    expect(await statusOf(query.delete({ index: EVENTS_INDEX, id: 'acme:viewed-1' }))).toBe(403);
+    expect(await statusOf(exporter.delete({ index: EVENTS_INDEX, id: 'acme:viewed-1' }))).toBe(403);
+    // Export metadata belongs to the export account; company settings to the query account.
+    expect(
+      await statusOf(
+        exporter.index({ index: 'auditlog-exports', id: 'job-1', body: { status: 'queued' } }),
+      ),
+    ).toBe(201);
+    expect(await statusOf(exporter.delete({ index: 'auditlog-exports', id: 'job-1' }))).toBe(200);
+    expect(
+      await statusOf(exporter.index({ index: 'auditlog-companies', id: 'acme', body: {} })),
+    ).toBe(403);
+    expect(
+      await statusOf(
+        query.index({ index: 'auditlog-companies', id: 'acme', body: { retention_class: '1y' } }),
+      ),
+    ).toBe(201);
+    expect(await statusOf(query.index({ index: 'auditlog-exports', id: 'job-2', body: {} }))).toBe(
+      403,
+    );
+    expect(await statusOf(ingest.search({ index: 'auditlog-companies' }))).toBe(200);
+    expect(
+      await statusOf(ingest.index({ index: 'auditlog-companies', id: 'acme', body: {} })),
+    ).toBe(403);
+    // Integrity digests are written by the query app's digest job only.
+    expect(
+      await statusOf(query.create({ index: 'auditlog-digests', id: 'acme:0', body: { count: 0 } })),
+    ).toBe(201);
+    expect(
+      await statusOf(ingest.create({ index: 'auditlog-digests', id: 'acme:1', body: {} })),
+    ).toBe(403);
+    expect(
+      await statusOf(exporter.create({ index: 'auditlog-digests', id: 'acme:2', body: {} })),
+    ).toBe(403);
+    expect(await statusOf(exporter.indices.delete({ index: EVENTS_INDEX }))).toBe(403);
+  });
+
+  it('applies again idempotently through the command the setup job runs', async () => {
+    const result = await runCommand(
+      path.join(ROOT, 'node_modules/.bin/tsx'),
+      ['scripts/opensearch-security/cli.ts', 'apply'],
+      {
+        cwd: ROOT,
+        timeoutMs: 60_000,
+        env: {
+          ...process.env,
+          OPENSEARCH_URL: node.url,
+          OPENSEARCH_CA_FILE: node.certificates.ca,
+          OPENSEARCH_CERT_FILE: node.certificates.adminCert,
+          OPENSEARCH_KEY_FILE: node.certificates.adminKey,
+        },
+      },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/security: \d+ roles, \d+ mappings, 0 users applied/);
+    expect(result.code).toBe(0);
+    // Passwords set before survive a run without password variables.
+    expect(await statusOf(as('auditlog-siem').cluster.health())).toBe(200);
+  }, 90_000);
+
+  describe('the apps with their least-privilege accounts over TLS', () => {
+    const setup = testEnvironment('secured', [{ id: 'producer', companies: '*' }]);
+    let ingest: INestApplication;
+    let query: INestApplication;
+    const envFor = (user: string) => ({
+      ...setup.env,
+      OPENSEARCH_URL: node.url,
+      OPENSEARCH_INDEX_PREFIX: 'auditlog',
+      OPENSEARCH_USERNAME: user,
+      OPENSEARCH_PASSWORD: passwords[user],
+      OPENSEARCH_CA_FILE: node.certificates.ca,
+    });
+
+    beforeAll(async () => {
+      // Start from no event indices: the probes above wrote documents without the template.
+      await admin.indices.delete({ index: 'auditlog-*', expand_wildcards: 'all' });
+      ingest = await startApp('ingest', IngestModule, envFor('auditlog-ingest'));
+      query = await startApp('query', QueryModule, envFor('auditlog-query'));
+    });
+
+    afterAll(async () => {
+      await ingest?.close();
+      await query?.close();
+    });
+
+    it('ingests and queries an event and reports ready', async () => {
+      await request(ingest.getHttpServer()).get('/health/ready').expect(200);
+      await request(query.getHttpServer()).get('/health/ready').expect(200);
+      await request(ingest.getHttpServer())
+        .post('/v1/events')
+        .set('Authorization', `Bearer ${setup.keys.producer.secret}`)
+        .send({
+          id: 'tls-1',
+          timestamp: new Date().toISOString(),
+          company_id: 'acme',
+          action: 'auth.login',
+          actor: { id: 'alice' },
+        })
+        .expect(201);
+      const page = await waitFor(async () => {
+        const response = await request(query.getHttpServer())
+          .get('/v1/events')
+          .set('Authorization', `Bearer ${ownerToken(setup.jwtSecret, 'acme')}`)
+          .expect(200);
+        return response.body.data.length > 0 ? response.body : undefined;
+      });
+      expect(page.data.map((event: { id: string }) => event.id)).toEqual(['tls-1']);
+    });
+  });
+});

@@ -1,0 +1,20 @@
+const aliases = ['config', 'events', 'storage', 'auth', 'platform', 'testing', 'integrity'];
+
+module.exports = {
+  swcTransform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: {
+          parser: { syntax: 'typescript', decorators: true },
+          transform: { legacyDecorator: true, decoratorMetadata: true },
+          target: 'es2022',
+        },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  moduleNameMapper: Object.fromEntries(
+    aliases.map((name) => [`^@auditlog/${name}$`, `<rootDir>/libs/${name}/src`]),
+  ),
+};
