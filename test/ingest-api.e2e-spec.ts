@@ -395,7 +395,7 @@ describe('ingest API', () => {
 
   beforeAll(async () => {
     client = testClient();
-    app = await startApp('ingest', IngestModule, setup.env, { jsonBody: false });
+    app = await startApp('ingest', IngestModule, setup.env);
   });
 
   afterAll(async () => {

@@ -48,12 +48,7 @@ describe('ingest while OpenSearch stops and restarts', () => {
     ownNodeStarted = true;
     expect(opensearchUrl).toBe(`http://127.0.0.1:${OWN_PORT}`);
     client = new Client({ node: opensearchUrl });
-    app = await startApp(
-      'ingest',
-      IngestModule,
-      { ...setup.env, OPENSEARCH_URL: opensearchUrl },
-      { jsonBody: false },
-    );
+    app = await startApp('ingest', IngestModule, { ...setup.env, OPENSEARCH_URL: opensearchUrl });
   }, 150_000);
 
   afterAll(async () => {

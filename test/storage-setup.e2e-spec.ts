@@ -95,6 +95,30 @@ describe('storage setup and mappings', () => {
     ]);
   });
 
+  it('leaves the settings index to the processes that write it', async () => {
+    const readerPrefix = `${setup.indexPrefix}-reader`;
+    const ingestConfig = loadConfig('ingest', {
+      ...setup.env,
+      OPENSEARCH_INDEX_PREFIX: readerPrefix,
+    });
+    const readerNames = new IndexNames(readerPrefix);
+    const own = testClient();
+    clients.push(own);
+    const report = await new StorageSetupService(
+      own,
+      ingestConfig,
+      readerNames,
+      new IsmService(own, readerNames, ingestConfig),
+    ).run();
+    expect(report.companiesIndex).toBeUndefined();
+    const { body: exists } = await client.indices.exists({ index: readerNames.companiesIndex });
+    expect(exists).toBe(false);
+    const { body: templates } = await client.indices.getIndexTemplate({
+      name: readerNames.eventsTemplate,
+    });
+    expect(templates.index_templates).toHaveLength(1);
+  });
+
   if (ismExpected) {
     it('installs one ISM policy per class and attaches it to new indices', async () => {
       expect(reports[0]).toMatchObject({ ism: true });

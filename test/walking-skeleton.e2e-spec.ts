@@ -22,7 +22,7 @@ describe('walking skeleton: ingest to query, per company', () => {
 
   beforeAll(async () => {
     client = testClient();
-    ingest = await startApp('ingest', IngestModule, setup.env, { jsonBody: false });
+    ingest = await startApp('ingest', IngestModule, setup.env);
     query = await startApp('query', QueryModule, setup.env);
   });
 

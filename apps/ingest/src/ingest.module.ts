@@ -1,13 +1,16 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@auditlog/config';
 import { IngestAuthModule } from '@auditlog/auth';
-import { PlatformModule } from '@auditlog/platform';
+import { type CreateAppOptions, PlatformModule } from '@auditlog/platform';
 import { EventsController } from './events/events.controller';
 import { IngestService } from './events/ingest.service';
 import { GroupCommitService } from './events/group-commit.service';
 
 @Module({})
 export class IngestModule {
+  /** Ingest reads its own bodies (gzip, NDJSON, limits after decompression). */
+  static readonly httpOptions: CreateAppOptions = { jsonBody: false };
+
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: IngestModule,

@@ -5,7 +5,7 @@ import { IngestModule } from './ingest.module';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit('ingest');
-  const app = await createApp(IngestModule.forRoot(config), { jsonBody: false });
+  const app = await createApp(IngestModule.forRoot(config), IngestModule.httpOptions);
   await listen(app, config);
 }
 

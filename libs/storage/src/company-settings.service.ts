@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Client } from '@opensearch-project/opensearch';
 import { APP_CONFIG, type AppConfig, type RetentionClass } from '@auditlog/config';
+import { StorageUnavailableError } from './event.repository';
 import { IndexNames } from './index-names';
 import { OPENSEARCH_CLIENT } from './opensearch.client';
 import { UnknownRetentionClassError } from './retention.errors';
@@ -84,10 +85,12 @@ export class CompanySettingsService {
 
   /** Settings straight from OpenSearch (realtime GET, no refresh needed). */
   async get(companyId: string): Promise<CompanySettings> {
-    const { body, statusCode } = await this.client.get(
-      { index: this.names.companiesAlias, id: companyId },
-      { ignore: [404] },
-    );
+    const { body, statusCode } = await this.client
+      .get({ index: this.names.companiesAlias, id: companyId }, { ignore: [404] })
+      .catch((error: unknown) => {
+        // Callers answer "retry later" rather than guess a retention class.
+        throw new StorageUnavailableError(error);
+      });
     const stored = statusCode === 404 || !body.found ? undefined : (body._source as StoredCompany);
     return this.resolve(companyId, stored);
   }

@@ -1,22 +1,31 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Client } from '@opensearch-project/opensearch';
-import { APP_CONFIG, type AppConfig } from '@auditlog/config';
+import { APP_CONFIG, type AppConfig, type AppName } from '@auditlog/config';
 import { COMPANY_MAPPINGS } from './company-settings.service';
 import { EVENT_MAPPINGS } from './event-mappings';
 import { IndexNames } from './index-names';
 import { IsmService } from './ism.service';
 import { OPENSEARCH_CLIENT } from './opensearch.client';
 
+/**
+ * The processes that write company settings create their index. Ingest and export only read
+ * it (a missing index reads as "default class"), and their OpenSearch accounts may not create
+ * it on a secured cluster.
+ */
+const COMPANY_SETTINGS_OWNERS: ReadonlySet<AppName> = new Set(['query', 'setup']);
+
 export interface SetupReport {
   template: string;
-  companiesIndex: string;
+  /** The settings index this process ensured, if it owns it. */
+  companiesIndex?: string;
   ism: boolean;
   policies: string[];
 }
 
 /**
  * Idempotent storage setup run at every start: the events index template (with the read
- * alias every events index joins), the company settings index behind its alias, and the
+ * alias every events index joins), the company settings index behind its alias (by the
+ * processes that write it), and the
  * ISM retention policies where the plugin exists. Safe when several replicas start at once:
  * templates are create-or-replace with the same content, the settings index is
  * create-if-absent, and policies are written with optimistic concurrency.
@@ -38,12 +47,13 @@ export class StorageSetupService implements OnApplicationBootstrap {
 
   async run(): Promise<SetupReport> {
     await this.ensureEventsTemplate();
-    await this.ensureCompaniesIndex();
+    const ownsSettings = COMPANY_SETTINGS_OWNERS.has(this.config.app);
+    if (ownsSettings) await this.ensureCompaniesIndex();
     const ism = await this.ism.available();
     if (ism) await this.ism.ensurePolicies();
     return {
       template: this.names.eventsTemplate,
-      companiesIndex: this.names.companiesIndex,
+      companiesIndex: ownsSettings ? this.names.companiesIndex : undefined,
       ism,
       policies: ism ? this.ism.policies().map((policy) => policy.id) : [],
     };

@@ -4,6 +4,8 @@ import { createApp, type CreateAppOptions } from '@auditlog/platform';
 
 interface RootModule {
   forRoot(config: AppConfig): unknown;
+  /** HTTP options the app's main.ts passes to createApp; tests get the same. */
+  httpOptions?: CreateAppOptions;
 }
 
 /** Boots an app with the production bootstrap, ready for supertest. */
@@ -14,7 +16,10 @@ export async function startApp(
   options: CreateAppOptions = {},
 ): Promise<INestApplication> {
   const config = loadConfig(name, env);
-  const app = await createApp(rootModule.forRoot(config), options);
+  const app = await createApp(rootModule.forRoot(config), {
+    ...rootModule.httpOptions,
+    ...options,
+  });
   await app.init();
   return app;
 }

@@ -113,10 +113,6 @@ export async function readRequestBody(
   options: { maxBytes: number; allowNdjson: boolean },
 ): Promise<RequestBody> {
   const format = formatOf(request, options.allowNdjson);
-  // Mounted behind a JSON body parser (a test app built without `jsonBody: false`).
-  if ((request as Request & { _body?: boolean })._body) {
-    return { format: 'json', text: JSON.stringify(request.body) };
-  }
   const bytes = await collect(request, response, options.maxBytes);
   let text: string;
   try {
