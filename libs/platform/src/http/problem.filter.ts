@@ -39,6 +39,29 @@ function detailOf(exception: HttpException): { detail?: string; errors?: FieldEr
   return { detail: typeof message === 'string' ? message : exception.message };
 }
 
+/** Seconds a client is told to wait when the storage is unreachable or overloaded. */
+export const STORAGE_RETRY_AFTER_SECONDS = 5;
+
+/** Names of the OpenSearch client's errors for a node that cannot be reached in time. */
+const UNREACHABLE_ERRORS = new Set([
+  'ConnectionError',
+  'TimeoutError',
+  'NoLivingConnectionsError',
+  'StorageUnavailableError',
+]);
+
+/**
+ * A failure of the storage rather than of this request: the client should retry later, so it
+ * gets 503 with Retry-After instead of an opaque 500. Matched by name so that this lib needs no
+ * storage dependency.
+ */
+export function isStorageOutage(exception: unknown): boolean {
+  if (!(exception instanceof Error)) return false;
+  if (UNREACHABLE_ERRORS.has(exception.name)) return true;
+  const statusCode = (exception as { statusCode?: unknown }).statusCode;
+  return exception.name === 'ResponseError' && (statusCode === 429 || statusCode === 503);
+}
+
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
@@ -48,6 +71,13 @@ export class ProblemFilter implements ExceptionFilter {
     const request = context.getRequest<Request & { id?: string }>();
     const response = context.getResponse<Response>();
     const requestId = String(request.id ?? response.getHeader('x-request-id') ?? '');
+    if (isStorageOutage(exception)) {
+      this.logger.warn({ err: exception, request_id: requestId }, 'Storage unavailable');
+      exception = ProblemException.unavailable(
+        'Storage is unavailable or overloaded; retry later.',
+        STORAGE_RETRY_AFTER_SECONDS,
+      );
+    }
 
     const body = this.toProblem(exception, requestId);
     body.instance = request.originalUrl?.split('?')[0];

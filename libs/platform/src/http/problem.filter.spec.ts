@@ -1,0 +1,75 @@
+import type { ArgumentsHost } from '@nestjs/common';
+import { isStorageOutage, ProblemFilter, STORAGE_RETRY_AFTER_SECONDS } from './problem.filter';
+
+function named(name: string, extra: Record<string, unknown> = {}): Error {
+  return Object.assign(new Error('boom'), { name }, extra);
+}
+
+interface Rendered {
+  status?: number;
+  headers: Record<string, string>;
+  body?: Record<string, unknown>;
+}
+
+function render(exception: unknown): Rendered {
+  const rendered: Rendered = { headers: {} };
+  const response = {
+    headersSent: false,
+    getHeader: () => undefined,
+    setHeader: (name: string, value: string) => (rendered.headers[name] = value),
+    status(code: number) {
+      rendered.status = code;
+      return this;
+    },
+    type() {
+      return this;
+    },
+    send(text: string) {
+      rendered.body = JSON.parse(text) as Record<string, unknown>;
+    },
+  };
+  const host = {
+    switchToHttp: () => ({
+      getRequest: () => ({ id: 'req-1', originalUrl: '/v1/events?x=1' }),
+      getResponse: () => response,
+    }),
+  } as unknown as ArgumentsHost;
+  new ProblemFilter().catch(exception, host);
+  return rendered;
+}
+
+describe('storage outages in the problem filter', () => {
+  it.each([
+    'ConnectionError',
+    'TimeoutError',
+    'NoLivingConnectionsError',
+    'StorageUnavailableError',
+  ])('treats %s as an outage', (name) => expect(isStorageOutage(named(name))).toBe(true));
+
+  it('treats an overloaded node (429/503 response) as an outage, other responses not', () => {
+    expect(isStorageOutage(named('ResponseError', { statusCode: 429 }))).toBe(true);
+    expect(isStorageOutage(named('ResponseError', { statusCode: 503 }))).toBe(true);
+    expect(isStorageOutage(named('ResponseError', { statusCode: 400 }))).toBe(false);
+    expect(isStorageOutage(new Error('plain'))).toBe(false);
+    expect(isStorageOutage('ConnectionError')).toBe(false);
+  });
+
+  it('answers 503 problem+json with Retry-After instead of 500', () => {
+    const rendered = render(named('ConnectionError'));
+    expect(rendered.status).toBe(503);
+    expect(rendered.headers['Retry-After']).toBe(String(STORAGE_RETRY_AFTER_SECONDS));
+    expect(rendered.body).toMatchObject({
+      status: 503,
+      type: 'https://auditlog.dev/problems/storage-unavailable',
+      request_id: 'req-1',
+      instance: '/v1/events',
+    });
+    expect(JSON.stringify(rendered.body)).not.toContain('boom');
+  });
+
+  it('still hides an unexpected error behind a 500', () => {
+    const rendered = render(new Error('secret detail'));
+    expect(rendered.status).toBe(500);
+    expect(JSON.stringify(rendered.body)).not.toContain('secret detail');
+  });
+});
