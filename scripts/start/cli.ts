@@ -16,6 +16,7 @@ const APPS = [
   { name: 'export', port: Number(env.EXPORT_PORT ?? 3003) },
 ] as const;
 const DEMO_COMPANY = 'demo-company';
+const REPO_ROOT = join(__dirname, '..', '..');
 
 const children: ChildProcess[] = [];
 
@@ -67,10 +68,14 @@ async function main(): Promise<void> {
   }
 
   for (const app of APPS) {
-    const child = spawn(process.execPath, [join('dist', 'apps', app.name, 'src', 'main.js')], {
-      env: { ...appEnv, PORT: String(app.port) },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(REPO_ROOT, 'dist', 'apps', app.name, 'src', 'main.js')],
+      {
+        env: { ...appEnv, PORT: String(app.port) },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
     child.on('exit', (code, signal) => {
       log(`${app.name} stopped (${signal ?? code})`);
       shutdown(code ?? 1);
