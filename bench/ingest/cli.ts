@@ -33,6 +33,8 @@ const LATENCY_SECONDS = parseCount(values['latency-seconds'], '--latency-seconds
 const OPENSEARCH_URL = process.env.OPENSEARCH_URL ?? 'http://127.0.0.1:9200';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const run = randomBytes(3).toString('hex');
+/** Events prepared in memory at a time (about 2.5 KB each with their stored form). */
+const BLOCK = 50_000;
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
 /**
@@ -129,6 +131,17 @@ function startIngest(prefix: string, secret: string): Promise<AppProcess> {
   });
 }
 
+/** Producer events [from, to) and the same events as stored, validated and hashed untimed. */
+function prepareBlock(from: number, to: number): { inputs: unknown[]; documents: StoredEvent[] } {
+  const inputs = Array.from({ length: to - from }, (_, i) => benchEvent(run, from + i, 10));
+  const documents = inputs.map((input) => {
+    const result = normalizeEvent(input, { keyId: 'bench', now: new Date() });
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    return result.event;
+  });
+  return { inputs, documents };
+}
+
 /** Batches of about rate/50 events (1..100): some fifty requests a second. */
 function pacedBatch(eventsPerSecond: number): number {
   return Math.max(1, Math.min(100, Math.round(eventsPerSecond / 50)));
@@ -174,26 +187,28 @@ async function main(): Promise<void> {
     log(
       `ingest benchmark: ${EVENTS} events of ~${eventBytes} bytes, clients ${CLIENT_LEVELS.join('/')}, batches of ${BATCH}, OpenSearch ${OPENSEARCH_URL}`,
     );
-    const inputs = Array.from({ length: EVENTS }, (_, i) => benchEvent(run, i, 10));
-    const documents = inputs.map((input) => {
-      const result = normalizeEvent(input, { keyId: 'bench', now: new Date() });
-      if (!result.ok) throw new Error(JSON.stringify(result.errors));
-      return result.event;
-    });
-
     const app = await startIngest(apiPrefix, secret);
     ingest = app;
     await copyTemplate(client, apiPrefix, rawPrefix);
-    // Each client level gets its own slice of the events; raw and API alternate per level,
-    // so that load from other work on the machine hits both.
+    // Each client level gets its own slice of the events, prepared in blocks so memory
+    // stays bounded at any --events; raw and API alternate block by block, so that load
+    // from other work on the machine hits both.
     const perLevel = Math.ceil(EVENTS / CLIENT_LEVELS.length);
     const levels: IngestResult['levels'] = [];
     for (const [position, clients] of CLIENT_LEVELS.entries()) {
       const slice = [position * perLevel, Math.min(EVENTS, (position + 1) * perLevel)] as const;
-      const raw = await rawBulk(client, rawPrefix, documents.slice(...slice), clients);
-      const api = await drive(inputs.slice(...slice), BATCH, clients, (chunk) =>
-        postBatch(app.url, secret, chunk),
-      );
+      let rawSeconds = 0;
+      let apiSeconds = 0;
+      for (let start = slice[0]; start < slice[1]; start += BLOCK) {
+        const block = prepareBlock(start, Math.min(slice[1], start + BLOCK));
+        rawSeconds +=
+          block.inputs.length / (await rawBulk(client, rawPrefix, block.documents, clients));
+        apiSeconds +=
+          block.inputs.length /
+          (await drive(block.inputs, BATCH, clients, (chunk) => postBatch(app.url, secret, chunk)));
+      }
+      const raw = (slice[1] - slice[0]) / rawSeconds;
+      const api = (slice[1] - slice[0]) / apiSeconds;
       levels.push({
         clients,
         events: slice[1] - slice[0],

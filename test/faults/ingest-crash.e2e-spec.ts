@@ -3,13 +3,13 @@ import * as path from 'node:path';
 import type { Client } from '@opensearch-project/opensearch';
 import {
   type AppProcess,
-  dropPrefix,
   startAppProcess,
   testClient,
   testEnvironment,
   waitFor,
 } from '@auditlog/testing';
-import { ProducerFleet } from './support/producers';
+import { expectStoredExactlyAcknowledged, fleetFor, tearDown } from './support/outcome';
+import type { ProducerFleet } from './support/producers';
 import { missingFrom, readStoredEvents, repeated } from './support/stored-events';
 
 const PRODUCERS = 20;
@@ -34,21 +34,10 @@ describe('ingest process SIGKILLed with requests in flight', () => {
     ingest = await startAppProcess('ingest', env, { logFile });
   }, 90_000);
 
-  afterAll(async () => {
-    await fleet?.abort();
-    await ingest?.kill('SIGKILL');
-    await dropPrefix(client, setup.indexPrefix).catch(() => undefined);
-    await client.close();
-  }, 60_000);
+  afterAll(() => tearDown({ fleet, ingest, client, prefix: setup.indexPrefix }), 60_000);
 
   it('stores every acknowledged event, only whole events, and nothing twice after retries', async () => {
-    fleet = new ProducerFleet({
-      url: ingest.url,
-      key: setup.keys.any.secret,
-      producers: PRODUCERS,
-      batch: BATCH,
-      runId: setup.indexPrefix,
-    });
+    fleet = fleetFor(setup, ingest, PRODUCERS, BATCH);
     fleet.start();
     const producers = fleet;
     await waitFor(() => Promise.resolve(producers.acknowledged.size >= 2000), {
@@ -96,12 +85,7 @@ describe('ingest process SIGKILLed with requests in flight', () => {
     await fleet.stop();
 
     const final = await readStoredEvents(client, setup.indexPrefix);
-    expect(fleet.acknowledged.size).toBe(fleet.sent.size);
-    expect(repeated(final.ids)).toEqual([]);
-    expect(final.broken).toEqual([]);
-    expect(final.ids.length).toBe(fleet.sent.size);
-    expect(missingFrom(fleet.sent, final.ids)).toEqual([]);
-    expect(fleet.unexpected).toEqual([]);
+    expectStoredExactlyAcknowledged(fleet, final);
     process.stdout.write(
       `ingest crash: ${inFlightAtKill} requests in flight at SIGKILL, ${acknowledgedAtKill.size} acknowledged and stored, ` +
         `${unacknowledged} unacknowledged of which ${storedUnacknowledged} were stored whole; after restart and retries ` +

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Client } from '@opensearch-project/opensearch';
+import { type Client, errors } from '@opensearch-project/opensearch';
 import { APP_CONFIG, type AppConfig, type RetentionClass } from '@auditlog/config';
+import { StorageUnavailableError } from './event.repository';
 import { IndexNames } from './index-names';
 import { OPENSEARCH_CLIENT } from './opensearch.client';
 import { UnknownRetentionClassError } from './retention.errors';
@@ -65,12 +66,18 @@ export class CompanySettingsService {
 
   /**
    * Settings for the write path, from the cache while it is fresh. Concurrent lookups of
-   * one company (a batch) share a single request.
+   * one company (a batch) share a single request. OpenSearch failing the lookup (down,
+   * shards still recovering after a restart) is a StorageUnavailableError, so that the
+   * write path answers "retry later" rather than an internal error.
    */
   cached(companyId: string): Promise<CompanySettings> {
     const hit = this.cache.get(companyId);
     if (hit && hit.expiresAt > Date.now()) return hit.settings;
-    const settings = this.get(companyId);
+    const settings = this.get(companyId).catch((error: unknown) => {
+      throw error instanceof errors.OpenSearchClientError
+        ? new StorageUnavailableError(error)
+        : error;
+    });
     if (this.ttlMs > 0) {
       if (this.cache.size >= 10_000) this.cache.clear();
       const entry = { settings, expiresAt: Date.now() + this.ttlMs };

@@ -1,4 +1,4 @@
-import { percentile } from '../../../bench/report/stats';
+import { type LatencySummary, summarize } from '../../../bench/report/stats';
 
 export interface ProducerOptions {
   /** Where to send; read before every request so a restarted app can be followed. */
@@ -29,7 +29,10 @@ export interface FleetReport {
   connectionErrors: number;
   refusalsWithoutRetryAfter: number;
   unexpected: number;
-  ackLatencyMs: { p50: number; p95: number; p99: number; max: number };
+  /** Per request answered 200/207. */
+  ackLatency: LatencySummary;
+  /** Per batch, from first sending to every event acknowledged, retries included. */
+  batchAckLatency: LatencySummary;
 }
 
 interface BatchResult {
@@ -53,6 +56,8 @@ export class ProducerFleet {
   readonly unexpected: Unexpected[] = [];
   /** Milliseconds from sending a request to its 200/207 answer. */
   readonly ackLatencies: number[] = [];
+  /** Milliseconds from first sending a batch to every event of it acknowledged, retries included. */
+  readonly batchLatencies: number[] = [];
   readonly statuses = new Map<number, number>();
   connectionErrors = 0;
   refusalsWithoutRetryAfter = 0;
@@ -85,7 +90,6 @@ export class ProducerFleet {
   }
 
   report(): FleetReport {
-    const p = (value: number) => Math.round(percentile(this.ackLatencies, value) * 10) / 10;
     return {
       producers: this.options.producers,
       batch: this.options.batch,
@@ -96,7 +100,8 @@ export class ProducerFleet {
       connectionErrors: this.connectionErrors,
       refusalsWithoutRetryAfter: this.refusalsWithoutRetryAfter,
       unexpected: this.unexpected.length,
-      ackLatencyMs: { p50: p(50), p95: p(95), p99: p(99), max: p(100) },
+      ackLatency: summarize(this.ackLatencies),
+      batchAckLatency: summarize(this.batchLatencies),
     };
   }
 
@@ -127,6 +132,7 @@ export class ProducerFleet {
 
   private async sendUntilStored(events: Array<Record<string, unknown>>): Promise<void> {
     let pending = events;
+    const firstSent = performance.now();
     const maxDelay = this.options.maxRetryDelayMs ?? 250;
     while (pending.length > 0 && !this.aborted) {
       const sentAt = performance.now();
@@ -176,5 +182,6 @@ export class ProducerFleet {
         return false;
       });
     }
+    if (pending.length === 0) this.batchLatencies.push(performance.now() - firstSent);
   }
 }

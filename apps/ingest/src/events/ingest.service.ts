@@ -231,6 +231,7 @@ export class IngestService {
       if (error instanceof EventOutsideRetentionError) {
         return { ok: false, errors: [{ path: 'timestamp', message: error.message }] };
       }
+      if (error instanceof StorageUnavailableError) throw unavailable();
       throw error;
     }
     return {

@@ -7,10 +7,24 @@ import {
 } from '@nestjs/terminus';
 import type { Client } from '@opensearch-project/opensearch';
 import type { Redis } from 'ioredis';
+import { APP_CONFIG, type AppConfig, type AppName } from '@auditlog/config';
 import { OPENSEARCH_CLIENT } from '@auditlog/storage';
 import { REDIS_CLIENT } from '../redis.provider';
 
 const CHECK_TIMEOUT_MS = 3_000;
+
+/**
+ * Whether an app cannot serve without Redis. Ingest never uses it: were its readiness
+ * tied to Redis, a Redis outage would take every ingest pod out of its Service although
+ * ingest itself would keep working (test/faults/redis-outage.e2e-spec.ts).
+ */
+const READY_NEEDS_REDIS: Record<AppName, boolean> = {
+  ingest: false,
+  query: true,
+  export: true,
+  'export-worker': true,
+  setup: false,
+};
 
 function withTimeout<T>(promise: Promise<T>): Promise<T> {
   return Promise.race([
@@ -28,6 +42,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     @Inject(OPENSEARCH_CLIENT) private readonly opensearch: Client,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('live')
@@ -39,17 +54,18 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([
-      () =>
-        this.probe('opensearch', async () => {
-          const { body } = await this.opensearch.cluster.health({ timeout: '2s' });
-          if (body.status === 'red') throw new Error('cluster status is red');
-        }),
-      () =>
-        this.probe('redis', async () => {
-          if ((await this.redis.ping()) !== 'PONG') throw new Error('unexpected PING reply');
-        }),
-    ]);
+    const opensearch = () =>
+      this.probe('opensearch', async () => {
+        const { body } = await this.opensearch.cluster.health({ timeout: '2s' });
+        if (body.status === 'red') throw new Error('cluster status is red');
+      });
+    const redis = () =>
+      this.probe('redis', async () => {
+        if ((await this.redis.ping()) !== 'PONG') throw new Error('unexpected PING reply');
+      });
+    return this.health.check(
+      READY_NEEDS_REDIS[this.config.app] ? [opensearch, redis] : [opensearch],
+    );
   }
 
   private async probe(name: string, check: () => Promise<void>) {
