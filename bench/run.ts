@@ -7,30 +7,21 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ensureServices } from '../scripts/services';
-import { parseCount, resultsDate } from './report/args';
+import { type BenchmarkName, parseBenchOptions, resultsDate } from './report/args';
 import { describeMachine } from './report/machine';
 import { renderCharts, renderMarkdown } from './report/report';
 import type { Missing, ResultsSet } from './report/results';
 
-const BENCHMARKS = {
+const BENCHMARKS: Record<BenchmarkName, string> = {
   ingest: 'bench/ingest/cli.ts',
   query: 'bench/query/run.ts',
   export: 'bench/export/run.ts',
-} as const;
-type BenchmarkName = keyof typeof BENCHMARKS;
+};
 
-const { values: args } = parseArgs({
-  options: {
-    events: { type: 'string', default: '1e5' },
-    only: { type: 'string', default: Object.keys(BENCHMARKS).join(',') },
-    'results-dir': { type: 'string', default: 'bench/results' },
-  },
-});
-const EVENTS = parseCount(args.events);
-const ONLY = new Set(args.only.split(',').map((name) => name.trim()));
-const RESULTS_DIR = resolve(args['results-dir']);
+const options = parseBenchOptions(process.argv.slice(2));
+const EVENTS = options.events;
+const RESULTS_DIR = resolve(options.resultsDir);
 const log = (line: string): void => void process.stdout.write(`[bench] ${line}\n`);
 
 function run(command: string, argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -47,7 +38,7 @@ async function runBenchmark(
   date: string,
 ): Promise<object | Missing> {
   const script = BENCHMARKS[name];
-  if (!ONLY.has(name)) return { status: 'not available', reason: 'left out with --only' };
+  if (!options.only.has(name)) return { status: 'not available', reason: 'left out with --only' };
   if (!existsSync(script)) return { status: 'not available', reason: `${script} does not exist` };
   const out = join(RESULTS_DIR, `${date}-${name}.json.tmp`);
   rmSync(out, { force: true });
@@ -99,9 +90,11 @@ async function main(): Promise<void> {
     export: exported,
   } as ResultsSet;
 
+  // The figures are saved before anything renders them, so a rendering problem never
+  // costs a long run its results.
   const base = join(RESULTS_DIR, date);
-  const charts = renderCharts(results);
   writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
+  const charts = renderCharts(results);
   writeFileSync(`${base}.md`, renderMarkdown(results, charts));
   for (const chart of charts) writeFileSync(`${base}-${chart.name}.svg`, chart.svg);
   log(`wrote ${base}.json, ${base}.md and ${charts.length} charts`);

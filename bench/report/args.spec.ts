@@ -1,4 +1,4 @@
-import { parseCount, parseCountList, resultsDate } from './args';
+import { parseBenchOptions, parseCount, parseCountList, resultsDate } from './args';
 
 describe('parseCount', () => {
   it.each([
@@ -35,5 +35,35 @@ describe('parseCountList', () => {
 describe('resultsDate', () => {
   it('is the UTC day', () => {
     expect(resultsDate(new Date('2026-11-23T23:59:59.999Z'))).toBe('2026-11-23');
+  });
+});
+
+describe('parseBenchOptions', () => {
+  it('defaults to every benchmark at 1e5 events', () => {
+    expect(parseBenchOptions([])).toEqual({
+      events: 100_000,
+      only: new Set(['ingest', 'query', 'export']),
+      resultsDir: 'bench/results',
+    });
+  });
+
+  it('reads the scale knob, a subset and the results dir', () => {
+    const options = parseBenchOptions([
+      '--events',
+      '1e7',
+      '--only',
+      'query, ingest',
+      '--results-dir',
+      '/tmp/r',
+    ]);
+    expect(options.events).toBe(10_000_000);
+    expect([...options.only]).toEqual(['query', 'ingest']);
+    expect(options.resultsDir).toBe('/tmp/r');
+  });
+
+  it('refuses unknown benchmarks, options and bad counts', () => {
+    expect(() => parseBenchOptions(['--only', 'ingest,exports'])).toThrow(/not exports/);
+    expect(() => parseBenchOptions(['--event', '5'])).toThrow(/Unknown option/);
+    expect(() => parseBenchOptions(['--events', '1e-2'])).toThrow(/--events/);
   });
 });
