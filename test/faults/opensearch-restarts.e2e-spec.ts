@@ -63,8 +63,7 @@ describe('ingest while OpenSearch is SIGKILLed and restarted three times', () =>
       const refusedBefore = refused();
       const killedAt = Date.now();
       await node.kill();
-      // Ingest notices: requests are refused with 503/429 (or their items rejected as
-      // transient), and nothing new is acknowledged while the node is gone.
+      // Wait until ingest has noticed (requests refused), so each fault hits live traffic.
       await waitFor(() => Promise.resolve(refused() >= refusedBefore + PRODUCERS / 2), {
         timeoutMs: 60_000,
       });

@@ -39,6 +39,8 @@ interface BatchResult {
   results: Array<{ id?: string; status: 'created' | 'duplicate' | 'rejected'; errors?: unknown[] }>;
 }
 
+const REQUEST_TIMEOUT_MS = 60_000;
+
 /** How the ingest API marks an item it could not store for now (ingest.service.ts). */
 const TRANSIENT = 'retry this item';
 
@@ -148,6 +150,9 @@ export class ProducerFleet {
             'content-type': 'application/json',
           },
           body: JSON.stringify(pending),
+          // Bounded, so that a hung request cannot stall a test; it is retried like any
+          // failed connection.
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         });
         text = await response.text();
       } catch {
