@@ -5,7 +5,7 @@ module.exports = {
   displayName: 'unit',
   rootDir: __dirname,
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/{apps,libs,scripts,bench}/**/*.spec.ts'],
+  testMatch: ['<rootDir>/{apps,libs,scripts,bench,test}/**/*.spec.ts'],
   transform: swcTransform,
   moduleNameMapper,
 };

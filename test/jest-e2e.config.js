@@ -7,6 +7,8 @@ module.exports = {
   rootDir: path.resolve(__dirname, '..'),
   testEnvironment: 'node',
   testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts'],
+  // The fault-injection suite has its own config (one file at a time): test/jest-faults.config.js.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/'],
   transform: swcTransform,
   moduleNameMapper,
   globalSetup: '<rootDir>/test/global-setup.ts',

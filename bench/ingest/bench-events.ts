@@ -60,8 +60,3 @@ export function benchEvent(run: string, index: number, companies: number): Recor
     },
   };
 }
-
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}

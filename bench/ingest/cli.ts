@@ -1,48 +1,41 @@
 /**
  * Ingest benchmark: sustained events/s through the ingest API next to raw `_bulk` of the
- * same documents into the same OpenSearch, plus ack latency at half the API's max rate.
+ * same documents into the same OpenSearch, at several numbers of concurrent clients, plus
+ * ack latency at half the API's best rate.
  *
- *   npm run bench:ingest -- [--events 100000] [--clients 8] [--batch 500]
+ *   npm run bench:ingest -- [--events 1e5] [--clients 1,4,16,64] [--batch 100] [--out f.json]
  */
 import 'reflect-metadata';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Client } from '@opensearch-project/opensearch';
 import { normalizeEvent, type StoredEvent } from '@auditlog/events';
-import { benchEvent, percentile } from './bench-events';
+import { type AppProcess, startAppProcess } from '@auditlog/testing';
+import { parseCount, parseCountList } from '../report/args';
+import type { IngestResult } from '../report/results';
+import { round, summarize } from '../report/stats';
+import { benchEvent } from './bench-events';
 
 const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '100000' },
-    clients: { type: 'string', default: '8' },
-    batch: { type: 'string', default: '500' },
+    clients: { type: 'string', default: '1,4,16,64' },
+    batch: { type: 'string', default: '100' },
     'latency-seconds': { type: 'string', default: '20' },
-    rounds: { type: 'string', default: '2' },
+    out: { type: 'string' },
   },
 });
-const EVENTS = Number(values.events);
-const CLIENTS = Number(values.clients);
-const BATCH = Number(values.batch);
-const LATENCY_SECONDS = Number(values['latency-seconds']);
-const ROUNDS = Number(values.rounds);
+const EVENTS = parseCount(values.events);
+const CLIENT_LEVELS = parseCountList(values.clients, '--clients');
+const BATCH = parseCount(values.batch, '--batch');
+const LATENCY_SECONDS = parseCount(values['latency-seconds'], '--latency-seconds');
 const OPENSEARCH_URL = process.env.OPENSEARCH_URL ?? 'http://127.0.0.1:9200';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const run = randomBytes(3).toString('hex');
+/** Events prepared in memory at a time (about 2.5 KB each with their stored form). */
+const BLOCK = 50_000;
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /**
  * Copies the template the ingest app installed at start to the raw prefix, so both sides
@@ -93,9 +86,14 @@ async function drive<T>(
   return items.length / seconds;
 }
 
-async function rawBulk(client: Client, prefix: string, documents: StoredEvent[]): Promise<number> {
+async function rawBulk(
+  client: Client,
+  prefix: string,
+  documents: StoredEvent[],
+  clients: number,
+): Promise<number> {
   const day = new Date().toISOString().slice(0, 10).replace(/-/g, '.');
-  return drive(documents, BATCH, CLIENTS, async (chunk) => {
+  return drive(documents, BATCH, clients, async (chunk) => {
     const body = chunk.flatMap((document) => [
       {
         create: {
@@ -121,38 +119,32 @@ async function postBatch(url: string, secret: string, chunk: unknown[]): Promise
     throw new Error(`ingest answered ${response.status}: ${text.slice(0, 300)}`);
 }
 
-async function startIngest(
-  prefix: string,
-  secret: string,
-): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
+function startIngest(prefix: string, secret: string): Promise<AppProcess> {
   const keyHash = createHash('sha256').update(secret).digest('hex');
-  const child = spawn(process.execPath, [join('dist', 'apps', 'ingest', 'src', 'main.js')], {
-    env: {
-      ...process.env,
-      OPENSEARCH_URL,
-      REDIS_URL,
-      OPENSEARCH_INDEX_PREFIX: prefix,
-      INGEST_API_KEYS: `bench:${keyHash}:*`,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'production',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
+  return startAppProcess('ingest', {
+    OPENSEARCH_URL,
+    REDIS_URL,
+    OPENSEARCH_INDEX_PREFIX: prefix,
+    INGEST_API_KEYS: `bench:${keyHash}:*`,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
   });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`ingest exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/health/live`)).ok) return { child, url };
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error('ingest did not start within 60 s');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+}
+
+/** Producer events [from, to) and the same events as stored, validated and hashed untimed. */
+function prepareBlock(from: number, to: number): { inputs: unknown[]; documents: StoredEvent[] } {
+  const inputs = Array.from({ length: to - from }, (_, i) => benchEvent(run, from + i, 10));
+  const documents = inputs.map((input) => {
+    const result = normalizeEvent(input, { keyId: 'bench', now: new Date() });
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    return result.event;
+  });
+  return { inputs, documents };
+}
+
+/** Batches of about rate/50 events (1..100): some fifty requests a second. */
+function pacedBatch(eventsPerSecond: number): number {
+  return Math.max(1, Math.min(100, Math.round(eventsPerSecond / 50)));
 }
 
 async function paced(
@@ -161,7 +153,7 @@ async function paced(
   eventsPerSecond: number,
   makeEvent: (i: number) => unknown,
 ): Promise<number[]> {
-  const size = Math.max(1, Math.min(100, Math.round(eventsPerSecond / 50)));
+  const size = pacedBatch(eventsPerSecond);
   const requestsPerSecond = eventsPerSecond / size;
   const total = Math.round(requestsPerSecond * LATENCY_SECONDS);
   const latencies: number[] = [];
@@ -181,7 +173,7 @@ async function paced(
     );
   }
   await Promise.all(inFlight);
-  return latencies.sort((a, b) => a - b);
+  return latencies;
 }
 
 async function main(): Promise<void> {
@@ -189,56 +181,67 @@ async function main(): Promise<void> {
   const rawPrefix = `bench-raw-${run}`;
   const apiPrefix = `bench-api-${run}`;
   const secret = randomBytes(32).toString('base64url');
-  let ingest: ChildProcess | undefined;
+  const eventBytes = JSON.stringify(benchEvent(run, 0, 10)).length;
+  let ingest: AppProcess | undefined;
   try {
     log(
-      `ingest benchmark: ${EVENTS} events of ~${JSON.stringify(benchEvent(run, 0, 10)).length} bytes, ${CLIENTS} clients, batches of ${BATCH}, OpenSearch ${OPENSEARCH_URL}`,
+      `ingest benchmark: ${EVENTS} events of ~${eventBytes} bytes, clients ${CLIENT_LEVELS.join('/')}, batches of ${BATCH}, OpenSearch ${OPENSEARCH_URL}`,
     );
-    const inputs = Array.from({ length: EVENTS }, (_, i) => benchEvent(run, i, 10));
-    const documents = inputs.map((input) => {
-      const result = normalizeEvent(input, { keyId: 'bench', now: new Date() });
-      if (!result.ok) throw new Error(JSON.stringify(result.errors));
-      return result.event;
-    });
-
-    const started = await startIngest(apiPrefix, secret);
-    ingest = started.child;
+    const app = await startIngest(apiPrefix, secret);
+    ingest = app;
     await copyTemplate(client, apiPrefix, rawPrefix);
-    // Alternate the two in rounds, so that load from other work on the machine hits both.
-    const perRound = Math.ceil(EVENTS / ROUNDS);
-    let rawSeconds = 0;
-    let apiSeconds = 0;
-    for (let round = 0; round < ROUNDS; round++) {
-      const slice = [round * perRound, Math.min(EVENTS, (round + 1) * perRound)] as const;
-      const raw = await rawBulk(client, rawPrefix, documents.slice(...slice));
-      const api = await drive(inputs.slice(...slice), BATCH, CLIENTS, (chunk) =>
-        postBatch(started.url, secret, chunk),
-      );
-      rawSeconds += (slice[1] - slice[0]) / raw;
-      apiSeconds += (slice[1] - slice[0]) / api;
+    // Each client level gets its own slice of the events, prepared in blocks so memory
+    // stays bounded at any --events; raw and API alternate block by block, so that load
+    // from other work on the machine hits both.
+    const perLevel = Math.ceil(EVENTS / CLIENT_LEVELS.length);
+    const levels: IngestResult['levels'] = [];
+    for (const [position, clients] of CLIENT_LEVELS.entries()) {
+      const slice = [position * perLevel, Math.min(EVENTS, (position + 1) * perLevel)] as const;
+      let rawSeconds = 0;
+      let apiSeconds = 0;
+      for (let start = slice[0]; start < slice[1]; start += BLOCK) {
+        const block = prepareBlock(start, Math.min(slice[1], start + BLOCK));
+        rawSeconds +=
+          block.inputs.length / (await rawBulk(client, rawPrefix, block.documents, clients));
+        apiSeconds +=
+          block.inputs.length /
+          (await drive(block.inputs, BATCH, clients, (chunk) => postBatch(app.url, secret, chunk)));
+      }
+      const raw = (slice[1] - slice[0]) / rawSeconds;
+      const api = (slice[1] - slice[0]) / apiSeconds;
+      levels.push({
+        clients,
+        events: slice[1] - slice[0],
+        rawEventsPerSecond: round(raw, 0),
+        apiEventsPerSecond: round(api, 0),
+        ratio: round(api / raw, 2),
+      });
       log(
-        `round ${round + 1}: raw _bulk ${raw.toFixed(0)} events/s, ingest API ${api.toFixed(0)} events/s`,
+        `${String(clients).padStart(3)} clients: raw _bulk ${raw.toFixed(0)} events/s, ingest API ${api.toFixed(0)} events/s, ratio ${(api / raw).toFixed(2)}`,
       );
     }
-    const rawRate = EVENTS / rawSeconds;
-    const apiRate = EVENTS / apiSeconds;
-    log(`raw _bulk:     ${rawRate.toFixed(0)} events/s`);
-    log(`ingest API:    ${apiRate.toFixed(0)} events/s`);
-    log(`ratio:         ${(apiRate / rawRate).toFixed(2)} (ingest API / raw _bulk)`);
 
-    const half = apiRate / 2;
-    const latencies = await paced(started.url, secret, half, (i) =>
-      benchEvent(`${run}-lat`, i, 10),
-    );
+    const half = Math.max(...levels.map((level) => level.apiEventsPerSecond)) / 2;
+    const latencies = await paced(app.url, secret, half, (i) => benchEvent(`${run}-lat`, i, 10));
+    const latency = {
+      eventsPerSecond: round(half, 0),
+      batch: pacedBatch(half),
+      ...summarize(latencies),
+    };
     log(
-      `ack latency at ${half.toFixed(0)} events/s (half the API's max): p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms over ${latencies.length} requests`,
+      `ack latency at ${half.toFixed(0)} events/s (half the API's best): p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms over ${latency.count} requests`,
     );
+    const result: IngestResult = {
+      benchmark: 'ingest',
+      events: EVENTS,
+      eventBytes,
+      batch: BATCH,
+      levels,
+      latency,
+    };
+    if (values.out) writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
   } finally {
-    if (ingest && ingest.exitCode === null) {
-      const exited = new Promise((resolve) => ingest?.once('exit', resolve));
-      ingest.kill('SIGTERM');
-      await exited;
-    }
+    await ingest?.kill('SIGTERM');
     await cleanup(client, rawPrefix);
     await cleanup(client, apiPrefix);
     await client.close();

@@ -1,18 +1,22 @@
 /**
- * `npm run bench:query [-- --events N --iterations N --keep --prefix P]`: p50/p95 latency
+ * `npm run bench:query [-- --events N --iterations N --keep --prefix P --out f.json]`: p50/p95/p99 latency
  * of typical owner queries through the query API next to the same OpenSearch query sent
  * directly, in the same run, on the same node. Default 200,000 events (the 1M target:
  * `--events 1000000`).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client } from '@opensearch-project/opensearch';
 import jwt from 'jsonwebtoken';
 import { parseEventFilters, type QueryParams } from '@auditlog/events';
 import { buildEventQuery, eventSort, IndexNames } from '@auditlog/storage';
+import { type AppProcess, startAppProcess } from '@auditlog/testing';
+import { parseCount } from '../report/args';
+import { markdownTable } from '../report/markdown';
+import type { QueryResult } from '../report/results';
+import { summarize } from '../report/stats';
 import { loadDataset } from './dataset';
 
 const { values: args } = parseArgs({
@@ -23,11 +27,12 @@ const { values: args } = parseArgs({
     prefix: { type: 'string' },
     keep: { type: 'boolean', default: false },
     port: { type: 'string', default: '3912' },
+    out: { type: 'string' },
   },
 });
-const EVENTS = Number(args.events);
-const ITERATIONS = Number(args.iterations);
-const DAYS = Number(args.days);
+const EVENTS = parseCount(args.events);
+const ITERATIONS = parseCount(args.iterations, '--iterations');
+const DAYS = parseCount(args.days, '--days');
 const PORT = Number(args.port);
 const PREFIX = args.prefix ?? `bench-query-${randomBytes(3).toString('hex')}`;
 const OPENSEARCH_URL = process.env.OPENSEARCH_URL ?? 'http://127.0.0.1:9200';
@@ -54,38 +59,20 @@ function cases(now: number): Case[] {
   ];
 }
 
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-async function startQueryApp(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [resolve('dist/apps/query/src/main.js')], {
-    env: {
-      ...process.env,
+function startQueryApp(): Promise<AppProcess> {
+  return startAppProcess(
+    'query',
+    {
       OPENSEARCH_URL,
       REDIS_URL,
       OPENSEARCH_INDEX_PREFIX: PREFIX,
       REDIS_KEY_PREFIX: PREFIX,
       AUTH_JWT_SECRET: SECRET,
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const ready = await fetch(`http://127.0.0.1:${PORT}/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return child;
-    if (Date.now() > deadline || child.exitCode !== null)
-      throw new Error('query app did not start');
-    await new Promise((done) => setTimeout(done, 250));
-  }
+    { port: PORT, waitFor: '/health/ready' },
+  );
 }
 
 async function main(): Promise<void> {
@@ -142,7 +129,7 @@ async function main(): Promise<void> {
       return body.hits.hits as Array<{ sort: Array<string | number> }>;
     };
 
-    const rows: string[][] = [];
+    const results: QueryResult['cases'] = [];
     for (const benchCase of cases(now)) {
       // Reach the measured page once; its cursor (API) and sort values (direct) are reused.
       let cursor: string | undefined;
@@ -166,39 +153,51 @@ async function main(): Promise<void> {
         raw.push(rawMs);
         matched = page.data.length;
       }
-      const [a50, a95, r50, r95] = [
-        percentile(api, 50),
-        percentile(api, 95),
-        percentile(raw, 50),
-        percentile(raw, 95),
-      ];
-      rows.push([
-        benchCase.name,
-        String(matched),
-        a50.toFixed(1),
-        a95.toFixed(1),
-        r50.toFixed(1),
-        r95.toFixed(1),
-        (a50 / r50).toFixed(2),
-        (a95 / r95).toFixed(2),
-      ]);
+      results.push({
+        name: benchCase.name,
+        rows: matched,
+        api: summarize(api),
+        direct: summarize(raw),
+      });
     }
-    const header = [
-      'query',
-      'rows',
-      'api p50 ms',
-      'api p95 ms',
-      'direct p50 ms',
-      'direct p95 ms',
-      'ratio p50',
-      'ratio p95',
-    ];
     log('');
-    log(`| ${header.join(' | ')} |`);
-    log(`|${header.map(() => '---').join('|')}|`);
-    for (const row of rows) log(`| ${row.join(' | ')} |`);
+    log(
+      markdownTable(
+        [
+          'query',
+          'rows',
+          'api p50 ms',
+          'api p95 ms',
+          'api p99 ms',
+          'direct p50 ms',
+          'direct p95 ms',
+          'direct p99 ms',
+          'ratio p50',
+          'ratio p95',
+        ],
+        results.map((r) => [
+          r.name,
+          r.rows,
+          r.api.p50Ms,
+          r.api.p95Ms,
+          r.api.p99Ms,
+          r.direct.p50Ms,
+          r.direct.p95Ms,
+          r.direct.p99Ms,
+          r.api.p50Ms / r.direct.p50Ms,
+          r.api.p95Ms / r.direct.p95Ms,
+        ]),
+      ),
+    );
+    const result: QueryResult = {
+      benchmark: 'query',
+      events: EVENTS,
+      iterations: ITERATIONS,
+      cases: results,
+    };
+    if (args.out) writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
   } finally {
-    app.kill('SIGTERM');
+    await app.kill('SIGTERM');
     if (!args.keep) {
       await client.indices.delete({
         index: `${PREFIX}-*`,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Client } from '@opensearch-project/opensearch';
+import { type Client, errors } from '@opensearch-project/opensearch';
 import { APP_CONFIG, type AppConfig, type RetentionClass } from '@auditlog/config';
 import { StorageUnavailableError } from './event.repository';
 import { IndexNames } from './index-names';
@@ -66,7 +66,9 @@ export class CompanySettingsService {
 
   /**
    * Settings for the write path, from the cache while it is fresh. Concurrent lookups of
-   * one company (a batch) share a single request.
+   * one company (a batch) share a single request. OpenSearch failing the lookup (down,
+   * shards still recovering after a restart) is a StorageUnavailableError, so that the
+   * write path answers "retry later" rather than an internal error.
    */
   cached(companyId: string): Promise<CompanySettings> {
     const hit = this.cache.get(companyId);
@@ -88,8 +90,11 @@ export class CompanySettingsService {
     const { body, statusCode } = await this.client
       .get({ index: this.names.companiesAlias, id: companyId }, { ignore: [404] })
       .catch((error: unknown) => {
-        // Callers answer "retry later" rather than guess a retention class.
-        throw new StorageUnavailableError(error);
+        // OpenSearch down or its shards still recovering: callers answer "retry later"
+        // rather than guess a retention class. Anything else is a bug and stays visible.
+        throw error instanceof errors.OpenSearchClientError
+          ? new StorageUnavailableError(error)
+          : error;
       });
     const stored = statusCode === 404 || !body.found ? undefined : (body._source as StoredCompany);
     return this.resolve(companyId, stored);

@@ -4,3 +4,4 @@ export * from './apps';
 export * from './opensearch';
 export * from './storage-fixtures';
 export * from './hostile-text';
+export * from './app-process';

@@ -1,4 +1,4 @@
-import type { ArgumentsHost } from '@nestjs/common';
+import { type ArgumentsHost, ServiceUnavailableException } from '@nestjs/common';
 import { isStorageOutage, ProblemFilter, STORAGE_RETRY_AFTER_SECONDS } from './problem.filter';
 
 function named(name: string, extra: Record<string, unknown> = {}): Error {
@@ -71,5 +71,25 @@ describe('storage outages in the problem filter', () => {
     const rendered = render(new Error('secret detail'));
     expect(rendered.status).toBe(500);
     expect(JSON.stringify(rendered.body)).not.toContain('secret detail');
+  });
+});
+
+describe('a dependency reporting itself down', () => {
+  it('answers 503 with the checks of the health report', () => {
+    const report = {
+      status: 'error',
+      info: { opensearch: { status: 'up' } },
+      error: { redis: { status: 'down', message: 'timed out' } },
+      details: { opensearch: { status: 'up' }, redis: { status: 'down', message: 'timed out' } },
+    };
+    const rendered = render(new ServiceUnavailableException(report));
+    expect(rendered.status).toBe(503);
+    expect(rendered.body).toMatchObject({
+      status: 503,
+      type: 'https://auditlog.dev/problems/service-unavailable',
+      info: report.info,
+      error: report.error,
+      details: report.details,
+    });
   });
 });

@@ -105,6 +105,7 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      if (status === 503) return this.notReady(exception, requestId);
       if (status >= 500) return this.internal(exception, requestId);
       return {
         type: PROBLEM_TYPE_BASE + slugFor(status),
@@ -128,6 +129,29 @@ export class ProblemFilter implements ExceptionFilter {
       };
     }
     return this.internal(exception, requestId);
+  }
+
+  /**
+   * A 503 raised by the framework is a dependency reporting itself down (terminus health
+   * checks): the checks' own report (`info`, `error`, `details`) is kept beside the problem
+   * fields so operators see which dependency is down.
+   */
+  private notReady(exception: HttpException, requestId: string): ProblemBody {
+    const response = exception.getResponse();
+    const { info, error, details } =
+      typeof response === 'object' && response !== null
+        ? (response as Record<string, unknown>)
+        : ({} as Record<string, unknown>);
+    return {
+      type: PROBLEM_TYPE_BASE + 'service-unavailable',
+      title: 'Service Unavailable',
+      status: 503,
+      detail: 'A dependency is unavailable.',
+      request_id: requestId,
+      ...(info === undefined ? {} : { info }),
+      ...(error === undefined ? {} : { error }),
+      ...(details === undefined ? {} : { details }),
+    };
   }
 
   private internal(exception: unknown, requestId: string): ProblemBody {

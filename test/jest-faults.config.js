@@ -1,0 +1,16 @@
+// Fault-injection tests: processes and services are killed on purpose. Run one file at a
+// time so that one fault never disturbs another test's figures; see docs/reliability.md.
+const path = require('node:path');
+const { swcTransform, moduleNameMapper } = require('./jest-shared');
+
+module.exports = {
+  displayName: 'faults',
+  rootDir: path.resolve(__dirname, '..'),
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/test/faults/**/*.e2e-spec.ts'],
+  transform: swcTransform,
+  moduleNameMapper,
+  globalSetup: '<rootDir>/test/faults/global-setup.ts',
+  testTimeout: 120_000,
+  maxWorkers: 1,
+};
