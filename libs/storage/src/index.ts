@@ -16,3 +16,4 @@ export * from './ism-policy';
 export * from './ism.service';
 export * from './retention-sweeper';
 export * from './storage-status.service';
+export * from './event-scanner';
