@@ -2,7 +2,12 @@ import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
-import { EXPORT_QUEUE, EXPORT_QUEUE_TOKEN, type ExportJobData, queueConnection } from './export-queue';
+import {
+  EXPORT_QUEUE,
+  EXPORT_QUEUE_TOKEN,
+  type ExportJobData,
+  queueConnection,
+} from './export-queue';
 
 const connections = new WeakMap<Queue, Redis>();
 

@@ -96,9 +96,7 @@ export function parseCreateExport(
     const parsed = parseEventFilters(params, now, limits);
     if (parsed.ok) filters = parsed.filters;
     else
-      errors.push(
-        ...parsed.errors.map((error) => ({ ...error, path: `filters.${error.path}` })),
-      );
+      errors.push(...parsed.errors.map((error) => ({ ...error, path: `filters.${error.path}` })));
   }
 
   if (errors.length > 0 || !filters) return { ok: false, errors };

@@ -36,7 +36,7 @@ export class EventExportWriter {
     filters: EventFilters,
     format: ExportFormat,
     admin: boolean,
-    onBatch: (rows: number) => Promise<void> = async () => undefined,
+    onBatch: (rows: number) => Promise<void> = () => Promise.resolve(),
     maxRows = Number.MAX_SAFE_INTEGER,
   ): Promise<WriteSummary> {
     const writer = createRowWriter(format, out, admin);

@@ -93,7 +93,8 @@ export class ExportsController {
 
   @Get('stream')
   @ApiOperation({
-    summary: 'Streamed download of up to EXPORT_STREAM_MAX_ROWS events (same filters as GET /v1/events)',
+    summary:
+      'Streamed download of up to EXPORT_STREAM_MAX_ROWS events (same filters as GET /v1/events)',
   })
   @ApiExportStreamParams()
   @ApiProduces(...Object.values(CONTENT_TYPES))
@@ -155,7 +156,8 @@ export class ExportsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ id: string; status: 'queued' }> {
     const parsed = parseCreateExport(body, new Date(), this.config.query);
-    if (!parsed.ok) throw ProblemException.badRequest('The export request is invalid.', parsed.errors);
+    if (!parsed.ok)
+      throw ProblemException.badRequest('The export request is invalid.', parsed.errors);
     const scope = this.scopeOf(principal, parsed.value.companyId);
     const record = await this.exports.create(scope, parsed.value, String(request.id ?? ''));
     this.audit.exported(principal, scope.companyId, {
@@ -277,4 +279,3 @@ export class ExportsController {
     return scope;
   }
 }
-

@@ -120,7 +120,10 @@ export class ExportJobRunner {
       ACTIVE_STATUSES,
       final
         ? { status: 'failed', error: message, completed_at: new Date().toISOString(), progress: 0 }
-        : { status: 'queued', error: `attempt ${job.attemptsMade + 1} failed, retrying: ${message}` },
+        : {
+            status: 'queued',
+            error: `attempt ${job.attemptsMade + 1} failed, retrying: ${message}`,
+          },
     );
     if (final && record) await this.notify(record);
   }
@@ -146,7 +149,7 @@ export class ExportJobRunner {
         record.format,
         record.admin_view,
         async (rows) => {
-          if (failure) throw failure;
+          if (failure) throw asError(failure);
           if (Date.now() - lastReport < PROGRESS_EVERY_MS) return;
           lastReport = Date.now();
           await this.report(job, record.id, rows, total);
@@ -159,7 +162,7 @@ export class ExportJobRunner {
     } catch (error) {
       digest.destroy();
       await written.catch(() => undefined);
-      throw failure ?? error;
+      throw asError(failure ?? error);
     }
   }
 
@@ -183,6 +186,10 @@ export class ExportJobRunner {
     if (!result.delivered)
       this.logger.warn({ msg: 'export webhook not delivered', id: record.id, ...result });
   }
+}
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
 }
 
 /** A clear, single-line reason for the history record. */

@@ -38,11 +38,10 @@ export class ExportProcessor implements OnApplicationBootstrap, OnApplicationShu
 
   onApplicationBootstrap(): void {
     this.connection = workerConnection(this.config);
-    this.worker = new Worker<ExportJobData, RunResult>(
-      EXPORT_QUEUE,
-      (job) => this.process(job),
-      { ...exportWorkerOptions(this.config), connection: this.connection },
-    );
+    this.worker = new Worker<ExportJobData, RunResult>(EXPORT_QUEUE, (job) => this.process(job), {
+      ...exportWorkerOptions(this.config),
+      connection: this.connection,
+    });
     this.worker.on('error', (error) => this.logger.warn(`export worker: ${String(error)}`));
     this.worker.on('stalled', (id) => this.logger.warn(`export job ${id} stalled; retrying it`));
     void this.worker.run().catch((error: unknown) => {
@@ -65,9 +64,11 @@ export class ExportProcessor implements OnApplicationBootstrap, OnApplicationShu
     } catch (raw) {
       const error = permanent(raw);
       this.logger.warn({ msg: 'export job attempt failed', id: job.id, error: describe(error) });
-      await this.runner.failed(job, error).catch((recordError: unknown) =>
-        this.logger.error(`export ${job.id}: cannot record the failure: ${String(recordError)}`),
-      );
+      await this.runner
+        .failed(job, error)
+        .catch((recordError: unknown) =>
+          this.logger.error(`export ${job.id}: cannot record the failure: ${String(recordError)}`),
+        );
       throw error instanceof Error ? error : new Error(describe(error));
     }
   }
