@@ -240,7 +240,8 @@ async function main(): Promise<void> {
     );
     const now = Date.now();
     const from = new Date(now - (DAYS + 1) * DAY).toISOString();
-    const to = new Date(now + 60_000).toISOString();
+    // Before the audit_log.exported events the export jobs add to the same companies.
+    const to = new Date(now + 1).toISOString();
     for (const dataset of DATASETS) {
       const { body } = await client.count({
         index: `${PREFIX}-events-*`,
@@ -258,21 +259,21 @@ async function main(): Promise<void> {
     const raw = { rows: scanned, rowsPerSecond: Math.round(scanned / rawSeconds) };
     log(`raw PIT scan: ${scanned} rows in ${rawSeconds.toFixed(1)} s (${raw.rowsPerSecond}/s)`);
 
-    const runs: Array<JobRun & { dataset: number }> = [];
+    const runs: Array<JobRun & { company: string }> = [];
     for (const format of ['csv', 'xlsx']) {
       for (const dataset of DATASETS) {
         started = performance.now();
         const run = await exportJob(dataset.company, format, from, to);
         if (run.rows !== dataset.rows)
           throw new Error(`${format}: ${run.rows} rows, expected ${dataset.rows}`);
-        runs.push({ ...run, dataset: dataset.rows });
+        runs.push({ ...run, company: dataset.company });
         log(
           `${format} ${run.rows} rows: ${run.seconds.toFixed(1)} s (${Math.round(run.rows / run.seconds)}/s), worker peak RSS ${run.peakRssMiB} MiB`,
         );
       }
     }
     const formats = runs
-      .filter((run) => run.dataset === EVENTS)
+      .filter((run) => run.company === 'acme')
       .map((run) => {
         const rowsPerSecond = Math.round(run.rows / run.seconds);
         return {

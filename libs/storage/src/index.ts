@@ -17,3 +17,4 @@ export * from './ism.service';
 export * from './retention-sweeper';
 export * from './storage-status.service';
 export * from './event-scanner';
+export * from './export-mappings';

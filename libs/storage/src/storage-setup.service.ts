@@ -3,6 +3,7 @@ import type { Client } from '@opensearch-project/opensearch';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import { COMPANY_MAPPINGS } from './company-settings.service';
 import { EVENT_MAPPINGS } from './event-mappings';
+import { EXPORT_MAPPINGS } from './export-mappings';
 import { IndexNames } from './index-names';
 import { IsmService } from './ism.service';
 import { OPENSEARCH_CLIENT } from './opensearch.client';
@@ -10,6 +11,7 @@ import { OPENSEARCH_CLIENT } from './opensearch.client';
 export interface SetupReport {
   template: string;
   companiesIndex: string;
+  exportsIndex: string;
   ism: boolean;
   policies: string[];
 }
@@ -39,11 +41,13 @@ export class StorageSetupService implements OnApplicationBootstrap {
   async run(): Promise<SetupReport> {
     await this.ensureEventsTemplate();
     await this.ensureCompaniesIndex();
+    await this.ensureExportsIndex();
     const ism = await this.ism.available();
     if (ism) await this.ism.ensurePolicies();
     return {
       template: this.names.eventsTemplate,
       companiesIndex: this.names.companiesIndex,
+      exportsIndex: this.names.exportsIndex,
       ism,
       policies: ism ? this.ism.policies().map((policy) => policy.id) : [],
     };
@@ -75,17 +79,38 @@ export class StorageSetupService implements OnApplicationBootstrap {
 
   /** Creates the settings index with its alias once; a concurrent creator wins harmlessly. */
   async ensureCompaniesIndex(): Promise<void> {
+    await this.ensureIndexWithAlias(
+      this.names.companiesIndex,
+      this.names.companiesAlias,
+      COMPANY_MAPPINGS,
+    );
+  }
+
+  /** The export history (written by the export API and its worker), created the same way. */
+  async ensureExportsIndex(): Promise<void> {
+    await this.ensureIndexWithAlias(
+      this.names.exportsIndex,
+      this.names.exportsAlias,
+      EXPORT_MAPPINGS,
+    );
+  }
+
+  private async ensureIndexWithAlias(
+    index: string,
+    alias: string,
+    mappings: object,
+  ): Promise<void> {
     const { statusCode, body } = await this.client.indices.create(
       {
-        index: this.names.companiesIndex,
+        index,
         body: {
           settings: {
             number_of_shards: 1,
             number_of_replicas: this.config.opensearch.replicas,
             'translog.durability': 'request',
           },
-          mappings: COMPANY_MAPPINGS as unknown as Record<string, unknown>,
-          aliases: { [this.names.companiesAlias]: {} },
+          mappings,
+          aliases: { [alias]: {} },
         },
       },
       { ignore: [400] },
@@ -93,12 +118,9 @@ export class StorageSetupService implements OnApplicationBootstrap {
     if (statusCode === 400) {
       const type = (body as { error?: { type?: string } }).error?.type;
       if (type !== 'resource_already_exists_exception') {
-        throw new Error(`cannot create ${this.names.companiesIndex}: ${JSON.stringify(body)}`);
+        throw new Error(`cannot create ${index}: ${JSON.stringify(body)}`);
       }
-      await this.client.indices.putAlias({
-        index: this.names.companiesIndex,
-        name: this.names.companiesAlias,
-      });
+      await this.client.indices.putAlias({ index, name: alias });
     }
   }
 }

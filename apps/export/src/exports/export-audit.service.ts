@@ -32,7 +32,8 @@ export class ExportAuditService {
       this.logger.log({ msg: 'admin export', subject: principal.subject, companyId, ...details });
       return;
     }
-    const key = details.export_id ? `${details.kind}:${details.export_id}` : randomUUID();
+    // A job is one event however often it is retried; every stream and download is its own.
+    const key = details.kind === 'job' ? `job:${details.export_id}` : randomUUID();
     const id = `exported-${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
     const subject = principal.subject || 'unknown';
     this.selfAudit

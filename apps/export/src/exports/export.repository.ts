@@ -1,8 +1,7 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { type Client, errors } from '@opensearch-project/opensearch';
-import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import { IndexNames, OPENSEARCH_CLIENT } from '@auditlog/storage';
-import { EXPORT_MAPPINGS, type ExportRecord, type ExportStatus } from './export-record';
+import type { ExportRecord, ExportStatus } from './export-record';
 
 interface Versioned {
   record: ExportRecord;
@@ -11,46 +10,17 @@ interface Versioned {
 }
 
 /**
- * Export history in OpenSearch (`<prefix>-exports`), durable beyond Redis. Status changes
+ * Export history in OpenSearch (`<prefix>-exports`, created by StorageSetupService), durable
+ * beyond Redis. Status changes
  * are compare-and-set on the document version, so a cancel, the worker and the cleanup
  * never overwrite each other's transition.
  */
 @Injectable()
-export class ExportRepository implements OnApplicationBootstrap {
+export class ExportRepository {
   constructor(
     @Inject(OPENSEARCH_CLIENT) private readonly client: Client,
     private readonly names: IndexNames,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.ensureIndex();
-  }
-
-  /** Creates the history index with its alias once; a concurrent creator wins harmlessly. */
-  async ensureIndex(): Promise<void> {
-    const { statusCode, body } = await this.client.indices.create(
-      {
-        index: this.names.exportsIndex,
-        body: {
-          settings: {
-            number_of_shards: 1,
-            number_of_replicas: this.config.opensearch.replicas,
-            'translog.durability': 'request',
-          },
-          mappings: EXPORT_MAPPINGS as unknown as Record<string, unknown>,
-          aliases: { [this.names.exportsAlias]: {} },
-        },
-      },
-      { ignore: [400] },
-    );
-    if (statusCode === 400) {
-      const type = (body as { error?: { type?: string } }).error?.type;
-      if (type !== 'resource_already_exists_exception') {
-        throw new Error(`cannot create ${this.names.exportsIndex}: ${JSON.stringify(body)}`);
-      }
-    }
-  }
 
   async create(record: ExportRecord): Promise<void> {
     await this.client.index({

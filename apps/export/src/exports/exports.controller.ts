@@ -243,7 +243,7 @@ export class ExportsController {
       kind: 'download',
       format: record.format,
       filters: record.filters,
-      export_id: `${record.id}:${Date.now()}`,
+      export_id: record.id,
       name: record.name,
       rows: record.rows ?? undefined,
     });
