@@ -3,6 +3,7 @@
  * a CSV and an XLSX export job through the real worker process, next to a raw point-in-time
  * scan of the same events in the same run, and the worker's peak RSS at 100,000 rows and at
  * N rows (a fresh worker per measurement; VmHWM from /proc). Default N: 1,000,000.
+ * `--worker-heap-mib M` runs the worker with `--max-old-space-size=M`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -12,8 +13,11 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client } from '@opensearch-project/opensearch';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { eventDocumentId, IndexNames } from '@auditlog/storage';
+import { EXPORT_QUEUE } from '../../apps/export/src/exports/export-queue';
 import { benchEvent } from '../query/dataset';
 
 const { values: args } = parseArgs({
@@ -23,6 +27,7 @@ const { values: args } = parseArgs({
     prefix: { type: 'string' },
     keep: { type: 'boolean', default: false },
     port: { type: 'string', default: '3913' },
+    'worker-heap-mib': { type: 'string' },
   },
 });
 const EVENTS = Number(args.events);
@@ -156,7 +161,12 @@ function peakRssMiB(pid: number): number {
 }
 
 async function startWorker(): Promise<ChildProcess> {
-  const worker = startProcess('dist/apps/export/src/worker/main.js', { LOG_LEVEL: 'info' });
+  const heap = args['worker-heap-mib'];
+  const worker = startProcess('dist/apps/export/src/worker/main.js', {
+    LOG_LEVEL: 'info',
+    // A capped heap shows whether the worker needs memory in proportion to the rows.
+    ...(heap ? { NODE_OPTIONS: `--max-old-space-size=${heap}` } : {}),
+  });
   let output = '';
   worker.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await until(
@@ -322,6 +332,11 @@ async function main(): Promise<void> {
         expand_wildcards: 'all',
       });
       await client.indices.deleteIndexTemplate({ name: `${PREFIX}-events` }).catch(() => undefined);
+      const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+      const queue = new Queue(EXPORT_QUEUE, { connection, prefix: PREFIX });
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+      connection.disconnect();
     } else log(`kept the data set: rerun with --prefix ${PREFIX}`);
     await client.close();
   }

@@ -24,7 +24,14 @@ import { ExportModule } from '../../apps/export/src/export.module';
 import { ExportMaintenanceScheduler } from '../../apps/export/src/exports/export-maintenance.scheduler';
 import { seedEvents, storedEvent, type SeedEvent } from '../query/seed';
 import { expectedCells, HEADERS, ownerView } from './expected';
-import { binary, ensureBuild, startWorker, stopWorker, type WorkerProcess } from './support';
+import {
+  binary,
+  dropExportQueue,
+  ensureBuild,
+  startWorker,
+  stopWorker,
+  type WorkerProcess,
+} from './support';
 
 const HOSTILE = ['=1+2', '+SUM(A1)', '-2+3', '@cmd', '\tTAB', '\rCR', 'plain, "quoted"\nline'];
 const WEBHOOK_SECRET = 'w'.repeat(40);
@@ -138,6 +145,7 @@ describe('export API: streamed downloads and export jobs', () => {
   afterAll(async () => {
     await stopWorker(worker);
     await app?.close();
+    await dropExportQueue(setup.env.REDIS_URL as string, setup.indexPrefix);
     hookServer?.close();
     await dropPrefix(client, setup.indexPrefix);
     await client.close();

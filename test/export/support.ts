@@ -4,6 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Client } from '@opensearch-project/opensearch';
 import type request from 'supertest';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { EXPORT_QUEUE } from '../../apps/export/src/exports/export-queue';
 import type { Env } from '@auditlog/config';
 import { eventDocumentId, IndexNames } from '@auditlog/storage';
 import { waitFor } from '@auditlog/testing';
@@ -188,4 +191,16 @@ export function binary(
   const chunks: Buffer[] = [];
   response.on('data', (chunk: Buffer) => chunks.push(chunk));
   response.on('end', () => callback(null, Buffer.concat(chunks)));
+}
+
+/** Removes the suite's export queue (every BullMQ key under its prefix) from Redis. */
+export async function dropExportQueue(redisUrl: string, prefix: string): Promise<void> {
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+  const queue = new Queue(EXPORT_QUEUE, { connection, prefix });
+  try {
+    await queue.obliterate({ force: true });
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
 }

@@ -20,6 +20,7 @@ import {
   startWorker,
   stopWorker,
   type WorkerProcess,
+  dropExportQueue,
 } from '../export/support';
 
 /** Rows whose CSV is several times larger than the 2 MiB file system below. */
@@ -65,6 +66,7 @@ describe('export directory full', () => {
   afterAll(async () => {
     await stopWorker(worker);
     await app?.close();
+    await dropExportQueue(setup.env.REDIS_URL as string, setup.indexPrefix);
     if (mounted) execFileSync('umount', [mountPoint]);
     fs.rmSync(mountPoint, { recursive: true, force: true });
     await dropPrefix(client, setup.indexPrefix);
