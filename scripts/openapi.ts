@@ -1,17 +1,25 @@
-/** `npm run openapi`: regenerates docs/openapi/query.json from the query API's code. */
+/** `npm run openapi`: regenerates docs/openapi/{query,export}.json from the apps' code. */
 import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { buildQueryOpenApi, serializeOpenApi } from '../apps/query/src/openapi';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { serializeOpenApi } from '@auditlog/platform';
+import { buildExportOpenApi } from '../apps/export/src/openapi';
+import { buildQueryOpenApi } from '../apps/query/src/openapi';
 
 /** Run from the repository root (npm run openapi). */
-export const QUERY_OPENAPI_FILE = resolve('docs/openapi/query.json');
+const DOCUMENTS: Array<[string, () => Promise<OpenAPIObject>]> = [
+  ['docs/openapi/query.json', buildQueryOpenApi],
+  ['docs/openapi/export.json', buildExportOpenApi],
+];
 
 async function main(): Promise<void> {
-  const document = await buildQueryOpenApi();
-  mkdirSync(dirname(QUERY_OPENAPI_FILE), { recursive: true });
-  writeFileSync(QUERY_OPENAPI_FILE, serializeOpenApi(document));
-  process.stdout.write(`wrote ${QUERY_OPENAPI_FILE}\n`);
+  for (const [file, build] of DOCUMENTS) {
+    const path = resolve(file);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, serializeOpenApi(await build()));
+    process.stdout.write(`wrote ${path}\n`);
+  }
 }
 
 void main();

@@ -90,9 +90,11 @@ describe('storage setup and mappings', () => {
       index: `${setup.indexPrefix}-*`,
       format: 'json',
     });
-    expect((indices as unknown as Array<{ index: string }>).map((row) => row.index)).toEqual([
-      names.companiesIndex,
-    ]);
+    expect((indices as unknown as Array<{ index: string }>).map((row) => row.index).sort()).toEqual(
+      [names.companiesIndex, names.exportsIndex].sort(),
+    );
+    const { body: exportAliases } = await client.indices.getAlias({ name: names.exportsAlias });
+    expect(Object.keys(exportAliases)).toEqual([names.exportsIndex]);
   });
 
   it('leaves the settings index to the processes that write it', async () => {

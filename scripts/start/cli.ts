@@ -1,6 +1,6 @@
 /**
  * `npm start`: provisions local services when OPENSEARCH_URL / REDIS_URL are unset, runs
- * every app from the production build, loads demo events and prints how to use them.
+ * every app and the export worker from the production build, loads demo events and prints how to use them.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -67,21 +67,22 @@ async function main(): Promise<void> {
     generated.push('AUTH_JWT_SECRET');
   }
 
-  for (const app of APPS) {
-    const child = spawn(
-      process.execPath,
-      [join(REPO_ROOT, 'dist', 'apps', app.name, 'src', 'main.js')],
-      {
-        env: { ...appEnv, PORT: String(app.port) },
-        stdio: ['ignore', 'inherit', 'inherit'],
-      },
-    );
+  const run = (name: string, main: string[], extraEnv: NodeJS.ProcessEnv): void => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', ...main)], {
+      env: { ...appEnv, ...extraEnv },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     child.on('exit', (code, signal) => {
-      log(`${app.name} stopped (${signal ?? code})`);
+      log(`${name} stopped (${signal ?? code})`);
       shutdown(code ?? 1);
     });
     children.push(child);
+  };
+  for (const app of APPS) {
+    run(app.name, ['apps', app.name, 'src', 'main.js'], { PORT: String(app.port) });
   }
+  // The export worker has no HTTP port; it logs "export worker ready".
+  run('export-worker', ['apps', 'export', 'src', 'worker', 'main.js'], {});
   await Promise.all(
     APPS.map((app, index) =>
       waitUntilReady(`http://127.0.0.1:${app.port}/health/ready`, children[index]),
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
   log('Audit Log Appliance is running');
   log(`  ingest  ${ingestUrl}`);
   log(`  query   ${queryUrl}`);
-  log(`  export  ${exportUrl}`);
+  log(`  export  ${exportUrl}   (+ export worker)`);
   log(`  opensearch ${services.opensearchUrl}   redis ${services.redisUrl}`);
   if (generated.length > 0)
     log(`  demo secrets generated for: ${generated.join(', ')} (kept in .auditlog-demo.json)`);

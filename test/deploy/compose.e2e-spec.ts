@@ -85,6 +85,13 @@ describe('docker-compose.yml', () => {
     expect(exportVolume('export')).toBe('exports:/var/lib/auditlog/exports');
     expect(exportVolume('export-worker')).toBe('exports:/var/lib/auditlog/exports');
     expect(compose.volumes).toHaveProperty('exports');
+    for (const name of ['export', 'export-worker']) {
+      expect(services[name].environment).toMatchObject({
+        EXPORT_DIR: '/var/lib/auditlog/exports',
+        EXPORT_RETENTION: '${EXPORT_RETENTION:-7d}',
+        EXPORT_WEBHOOK_SECRET: '${EXPORT_WEBHOOK_SECRET:-}',
+      });
+    }
   });
 
   it('keeps the admin certificate key away from the apps', () => {

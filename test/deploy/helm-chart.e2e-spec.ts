@@ -239,6 +239,32 @@ describe('Helm chart helm/auditlog', () => {
       expect(claims[0]).toEqual(expect.any(String));
     });
 
+    it('configures the export API and its worker from the exports values block', () => {
+      expect(byName(objects, 'ConfigMap', 'audit-auditlog').data).toMatchObject({
+        EXPORT_DIR: '/var/lib/auditlog/exports',
+        EXPORT_RETENTION: '7d',
+        EXPORT_STREAM_MAX_ROWS: '10000',
+        EXPORT_MAX_ROWS: '5000000',
+        EXPORT_MAX_CONCURRENT_PER_COMPANY: '2',
+        EXPORT_WORKER_CONCURRENCY: '2',
+        EXPORT_JOB_LOCK_SECONDS: '30',
+      });
+      const worker = podSpec(byName(objects, 'Deployment', 'audit-auditlog-export-worker'));
+      // No HTTP server: no probes on a port; long grace so a running job can be released.
+      expect(worker.containers[0].readinessProbe).toBeUndefined();
+      expect(worker.containers[0].volumeMounts).toContainEqual({
+        name: 'exports',
+        mountPath: '/var/lib/auditlog/exports',
+      });
+      expect(
+        (
+          byName(objects, 'Deployment', 'audit-auditlog-export-worker').spec as {
+            template: { spec: { terminationGracePeriodSeconds: number } };
+          }
+        ).template.spec.terminationGracePeriodSeconds,
+      ).toBe(120);
+    });
+
     it('runs setup as a pre-install/pre-upgrade hook after its config and secret exist', () => {
       const job = byName(objects, 'Job', 'audit-auditlog-setup');
       expect(job.metadata.annotations?.['helm.sh/hook']).toBe('pre-install,pre-upgrade');

@@ -144,4 +144,34 @@ describe('container entrypoint on the production build', () => {
     },
     90_000,
   );
+
+  it('"export-worker" starts without HTTP, logs "export worker ready" and stops cleanly on SIGTERM', async () => {
+    const child = spawn('sh', [ENTRYPOINT, 'export-worker'], {
+      cwd: appDir,
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        ...setup.env,
+        LOG_LEVEL: 'info',
+        EXPORT_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'auditlog-worker-')),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await waitFor(
+        () => {
+          if (child.exitCode !== null)
+            throw new Error(`export-worker exited ${child.exitCode}: ${output}`);
+          return Promise.resolve(output.includes('export worker ready'));
+        },
+        { timeoutMs: 60_000 },
+      );
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect([0, 'SIGTERM']).toContain(await ending(child));
+  }, 90_000);
 });

@@ -210,6 +210,32 @@ describe('OpenSearch security roles on a secured node', () => {
     expect(await statusOf(exporter.indices.delete({ index: EVENTS_INDEX }))).toBe(403);
   });
 
+  it('lets the export account scan events from a point in time and track its jobs', async () => {
+    const exporter = as('auditlog-export');
+    const { body: resolved } = await exporter.indices.resolveIndex({
+      name: ['auditlog-events-*'],
+    });
+    expect((resolved.indices ?? []).length).toBeGreaterThan(0);
+    const pit = await exporter.createPit({ index: ['auditlog-events-*'], keep_alive: '1m' });
+    expect(
+      await statusOf(
+        exporter.search({ body: { pit: { id: pit.body.pit_id, keep_alive: '1m' }, size: 1 } }),
+      ),
+    ).toBe(200);
+    expect(await statusOf(exporter.deletePit({ body: { pit_id: [pit.body.pit_id] } }))).toBe(200);
+    expect(
+      await statusOf(
+        exporter.update({
+          index: 'auditlog-exports',
+          id: 'job-3',
+          body: { doc: { progress: 5 }, doc_as_upsert: true },
+        }),
+      ),
+    ).toBe(201);
+    expect(await statusOf(exporter.indices.refresh({ index: 'auditlog-exports' }))).toBe(200);
+    expect(await statusOf(exporter.count({ index: 'auditlog-exports' }))).toBe(200);
+  });
+
   it('applies again idempotently through the command the setup job runs', async () => {
     const result = await runCommand(
       path.join(ROOT, 'node_modules/.bin/tsx'),

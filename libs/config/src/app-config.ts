@@ -100,6 +100,30 @@ export interface IntegrityConfig {
   jobIntervalMs: number;
 }
 
+export interface ExportConfig {
+  /** Directory of export files; shared by the export API and its worker. */
+  dir: string;
+  /** Largest result `GET /v1/exports/stream` sends; more matching events answer 413. */
+  streamMaxRows: number;
+  /** Largest result one export job may write. */
+  maxRows: number;
+  /** Queued plus running jobs one company may have at once. */
+  maxConcurrentPerCompany: number;
+  /** How long a completed file is kept before the cleanup deletes it. */
+  retentionMs: number;
+  /** BullMQ attempts per job (a stalled, killed worker does not use one up). */
+  jobAttempts: number;
+  /** Job lock duration and stalled-check interval: how soon a dead worker's job is retried. */
+  lockMs: number;
+  workerConcurrency: number;
+  /** Events per `search_after` page. */
+  scanBatchSize: number;
+  /** Expiry and lost-job checks; 0 turns the schedule off. */
+  maintenanceIntervalMs: number;
+  /** HMAC-SHA256 key of completion webhooks; without it webhooks cannot be requested. */
+  webhookSecret?: string;
+}
+
 export interface AppConfig {
   app: AppName;
   nodeEnv: 'development' | 'production' | 'test';
@@ -111,7 +135,7 @@ export interface AppConfig {
   ingest: IngestConfig;
   auth: AuthConfig;
   retention: RetentionConfig;
-  exportDir: string;
+  export: ExportConfig;
   query: QueryConfig;
   integrity: IntegrityConfig;
 }

@@ -138,6 +138,73 @@ export class EnvSchema {
   @IsOptional()
   @Transform(toInt)
   @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  EXPORT_STREAM_MAX_ROWS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  EXPORT_MAX_ROWS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  EXPORT_MAX_CONCURRENT_PER_COMPANY?: number;
+
+  @IsOptional()
+  @Matches(/^\s*\d+[smhd]\s*$/, {
+    message: 'EXPORT_RETENTION must be a duration like 12h or 7d',
+  })
+  EXPORT_RETENTION?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  EXPORT_JOB_ATTEMPTS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  EXPORT_JOB_LOCK_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  EXPORT_WORKER_CONCURRENCY?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(10_000)
+  EXPORT_SCAN_BATCH_SIZE?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  EXPORT_MAINTENANCE_INTERVAL_SECONDS?: number;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'EXPORT_WEBHOOK_SECRET must be at least 32 characters' })
+  EXPORT_WEBHOOK_SECRET?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
   @Min(0)
   @Max(86_400)
   INGEST_MAX_FUTURE_SKEW_SECONDS?: number;

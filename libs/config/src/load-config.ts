@@ -29,6 +29,19 @@ function describe(errors: ValidationError[]): string[] {
   });
 }
 
+const DURATION_UNIT_MS: Record<string, number> = {
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+/** `30s`, `15m`, `12h`, `7d` (already checked by the schema) in milliseconds. */
+function durationMs(text: string): number {
+  const match = /^\s*(\d+)([smhd])\s*$/.exec(text);
+  return match ? Number(match[1]) * DURATION_UNIT_MS[match[2]] : 0;
+}
+
 /** Empty strings count as unset, as they do for most twelve-factor apps. */
 function withoutBlanks(env: Env): Env {
   return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
@@ -144,7 +157,19 @@ export function loadConfig(app: AppName, rawEnv: Env = process.env): AppConfig {
       sweepIntervalSeconds: env.RETENTION_SWEEP_INTERVAL_SECONDS ?? 3600,
       companyCacheSeconds: env.COMPANY_SETTINGS_CACHE_SECONDS ?? 30,
     },
-    exportDir: env.EXPORT_DIR ?? './exports',
+    export: {
+      dir: env.EXPORT_DIR ?? './exports',
+      streamMaxRows: env.EXPORT_STREAM_MAX_ROWS ?? 10_000,
+      maxRows: env.EXPORT_MAX_ROWS ?? 5_000_000,
+      maxConcurrentPerCompany: env.EXPORT_MAX_CONCURRENT_PER_COMPANY ?? 2,
+      retentionMs: durationMs(env.EXPORT_RETENTION ?? '7d'),
+      jobAttempts: env.EXPORT_JOB_ATTEMPTS ?? 3,
+      lockMs: (env.EXPORT_JOB_LOCK_SECONDS ?? 30) * 1000,
+      workerConcurrency: env.EXPORT_WORKER_CONCURRENCY ?? 2,
+      scanBatchSize: env.EXPORT_SCAN_BATCH_SIZE ?? 5000,
+      maintenanceIntervalMs: (env.EXPORT_MAINTENANCE_INTERVAL_SECONDS ?? 60) * 1000,
+      webhookSecret: env.EXPORT_WEBHOOK_SECRET,
+    },
     query: {
       maxWindowDays: env.QUERY_MAX_WINDOW_DAYS ?? 93,
       maxLookbackDays: env.QUERY_MAX_LOOKBACK_DAYS ?? 366,

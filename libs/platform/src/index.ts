@@ -5,3 +5,4 @@ export * from './metrics/metrics.service';
 export * from './redis.provider';
 export * from './platform.module';
 export * from './create-app';
+export * from './openapi';

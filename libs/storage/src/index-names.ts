@@ -50,6 +50,15 @@ export class IndexNames {
     return `${this.prefix}-companies`;
   }
 
+  /** The concrete export history index; clients use the alias. */
+  get exportsIndex(): string {
+    return `${this.prefix}-exports-v1`;
+  }
+
+  get exportsAlias(): string {
+    return `${this.prefix}-exports`;
+  }
+
   retentionPolicy(retentionClass: string): string {
     return `${this.prefix}-retention-${retentionClass}`;
   }

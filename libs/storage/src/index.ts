@@ -16,3 +16,5 @@ export * from './ism-policy';
 export * from './ism.service';
 export * from './retention-sweeper';
 export * from './storage-status.service';
+export * from './event-scanner';
+export * from './export-mappings';

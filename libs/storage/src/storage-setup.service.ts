@@ -3,21 +3,25 @@ import type { Client } from '@opensearch-project/opensearch';
 import { APP_CONFIG, type AppConfig, type AppName } from '@auditlog/config';
 import { COMPANY_MAPPINGS } from './company-settings.service';
 import { EVENT_MAPPINGS } from './event-mappings';
+import { EXPORT_MAPPINGS } from './export-mappings';
 import { IndexNames } from './index-names';
 import { IsmService } from './ism.service';
 import { OPENSEARCH_CLIENT } from './opensearch.client';
 
 /**
- * The processes that write company settings create their index. Ingest and export only read
- * it (a missing index reads as "default class"), and their OpenSearch accounts may not create
- * it on a secured cluster.
+ * Each metadata index is created by the processes that write it (and the setup job). The
+ * others only read it — a missing settings index reads as "default class" — and their
+ * least-privilege OpenSearch accounts may not create it on a secured cluster.
  */
 const COMPANY_SETTINGS_OWNERS: ReadonlySet<AppName> = new Set(['query', 'setup']);
+const EXPORT_HISTORY_OWNERS: ReadonlySet<AppName> = new Set(['export', 'export-worker', 'setup']);
 
 export interface SetupReport {
   template: string;
   /** The settings index this process ensured, if it owns it. */
   companiesIndex?: string;
+  /** The export history index this process ensured, if it owns it. */
+  exportsIndex?: string;
   ism: boolean;
   policies: string[];
 }
@@ -49,11 +53,14 @@ export class StorageSetupService implements OnApplicationBootstrap {
     await this.ensureEventsTemplate();
     const ownsSettings = COMPANY_SETTINGS_OWNERS.has(this.config.app);
     if (ownsSettings) await this.ensureCompaniesIndex();
+    const ownsExports = EXPORT_HISTORY_OWNERS.has(this.config.app);
+    if (ownsExports) await this.ensureExportsIndex();
     const ism = await this.ism.available();
     if (ism) await this.ism.ensurePolicies();
     return {
       template: this.names.eventsTemplate,
       companiesIndex: ownsSettings ? this.names.companiesIndex : undefined,
+      exportsIndex: ownsExports ? this.names.exportsIndex : undefined,
       ism,
       policies: ism ? this.ism.policies().map((policy) => policy.id) : [],
     };
@@ -85,17 +92,38 @@ export class StorageSetupService implements OnApplicationBootstrap {
 
   /** Creates the settings index with its alias once; a concurrent creator wins harmlessly. */
   async ensureCompaniesIndex(): Promise<void> {
+    await this.ensureIndexWithAlias(
+      this.names.companiesIndex,
+      this.names.companiesAlias,
+      COMPANY_MAPPINGS,
+    );
+  }
+
+  /** The export history (written by the export API and its worker), created the same way. */
+  async ensureExportsIndex(): Promise<void> {
+    await this.ensureIndexWithAlias(
+      this.names.exportsIndex,
+      this.names.exportsAlias,
+      EXPORT_MAPPINGS,
+    );
+  }
+
+  private async ensureIndexWithAlias(
+    index: string,
+    alias: string,
+    mappings: object,
+  ): Promise<void> {
     const { statusCode, body } = await this.client.indices.create(
       {
-        index: this.names.companiesIndex,
+        index,
         body: {
           settings: {
             number_of_shards: 1,
             number_of_replicas: this.config.opensearch.replicas,
             'translog.durability': 'request',
           },
-          mappings: COMPANY_MAPPINGS as unknown as Record<string, unknown>,
-          aliases: { [this.names.companiesAlias]: {} },
+          mappings,
+          aliases: { [alias]: {} },
         },
       },
       { ignore: [400] },
@@ -103,12 +131,9 @@ export class StorageSetupService implements OnApplicationBootstrap {
     if (statusCode === 400) {
       const type = (body as { error?: { type?: string } }).error?.type;
       if (type !== 'resource_already_exists_exception') {
-        throw new Error(`cannot create ${this.names.companiesIndex}: ${JSON.stringify(body)}`);
+        throw new Error(`cannot create ${index}: ${JSON.stringify(body)}`);
       }
-      await this.client.indices.putAlias({
-        index: this.names.companiesIndex,
-        name: this.names.companiesAlias,
-      });
+      await this.client.indices.putAlias({ index, name: alias });
     }
   }
 }

@@ -12,6 +12,7 @@ import { EventIndexCatalog } from './event-index.catalog';
 import { IsmService } from './ism.service';
 import { RetentionSweeper } from './retention-sweeper';
 import { StorageStatusService } from './storage-status.service';
+import { EventScanner } from './event-scanner';
 
 const SERVICES = [
   StorageSetupService,
@@ -23,6 +24,7 @@ const SERVICES = [
   IsmService,
   RetentionSweeper,
   StorageStatusService,
+  EventScanner,
 ];
 
 @Global()

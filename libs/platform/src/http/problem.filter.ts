@@ -95,6 +95,7 @@ export class ProblemFilter implements ExceptionFilter {
   private toProblem(exception: unknown, requestId: string): ProblemBody {
     if (exception instanceof ProblemException) {
       return {
+        ...exception.extensions,
         type: PROBLEM_TYPE_BASE + exception.slug,
         title: exception.title,
         status: exception.getStatus(),

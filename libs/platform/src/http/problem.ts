@@ -33,6 +33,8 @@ export class ProblemException extends HttpException {
     readonly detail?: string,
     readonly errors?: FieldError[],
     readonly headers: Record<string, string> = {},
+    /** Extra members of the problem document (RFC 9457 extensions), e.g. a `hint`. */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(detail ?? title, status);
   }

@@ -1,0 +1,281 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { pipeline } from 'node:stream/promises';
+import {
+  CurrentPrincipal,
+  isAdmin,
+  JwtAuthGuard,
+  type Principal,
+  resolveCompany,
+} from '@auditlog/auth';
+import { APP_CONFIG, type AppConfig } from '@auditlog/config';
+import { parseEventFilters, type QueryParams } from '@auditlog/events';
+import { ProblemException } from '@auditlog/platform';
+import { EventScanner } from '@auditlog/storage';
+import { CONTENT_TYPES, type ExportFormat } from '../format/row-writer';
+import { ExportAuditService } from './export-audit.service';
+import { openForDownload } from './export-files';
+import { toView, type ExportView } from './export-record';
+import { parseCreateExport, parseStreamFormat } from './export-request';
+import { checkStreamSize, EventExportWriter } from './export-stream.service';
+import { notFound, type ExportScope, ExportsService } from './exports.service';
+import {
+  ApiExportAuthProblems,
+  ApiExportCompanyParam,
+  ApiExportStreamParams,
+  CREATE_EXPORT_SCHEMA,
+  EXPORT_LIST_SCHEMA,
+  EXPORT_SCHEMA,
+} from './exports.openapi';
+
+const EXPORT_ID = /^exp_[0-9a-f]{32}$/;
+
+function only(params: QueryParams, allowed: readonly string[]): void {
+  const unknown = Object.keys(params).filter((name) => !allowed.includes(name));
+  if (unknown.length > 0) {
+    throw ProblemException.badRequest(
+      `Unknown query parameters: ${unknown.join(', ')}.`,
+      unknown.map((name) => ({ path: name, message: `unknown query parameter: ${name}` })),
+    );
+  }
+}
+
+function single(params: QueryParams, name: string): string | undefined {
+  const raw = params[name];
+  if (Array.isArray(raw)) {
+    throw ProblemException.badRequest(`${name} may be given once.`, [
+      { path: name, message: `${name} may be given once` },
+    ]);
+  }
+  return raw === '' ? undefined : raw;
+}
+
+function fileName(companyId: string, format: ExportFormat, label: string): string {
+  const safe = `${companyId}-${label}`.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 120);
+  return `audit-events-${safe}.${format}`;
+}
+
+@ApiTags('exports')
+@ApiBearerAuth()
+@ApiExportAuthProblems()
+@Controller('v1/exports')
+@UseGuards(JwtAuthGuard)
+export class ExportsController {
+  constructor(
+    private readonly exports: ExportsService,
+    private readonly writer: EventExportWriter,
+    private readonly scanner: EventScanner,
+    private readonly audit: ExportAuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get('stream')
+  @ApiOperation({
+    summary:
+      'Streamed download of up to EXPORT_STREAM_MAX_ROWS events (same filters as GET /v1/events)',
+  })
+  @ApiExportStreamParams()
+  @ApiProduces(...Object.values(CONTENT_TYPES))
+  @ApiOkResponse({ description: 'The file, streamed' })
+  async stream(
+    @CurrentPrincipal() principal: Principal,
+    @Query() params: QueryParams,
+    @Res() response: Response,
+  ): Promise<void> {
+    const scope = this.scopeOf(principal, single(params, 'company_id'));
+    const format = parseStreamFormat(params);
+    const parsed = parseEventFilters(params, new Date(), this.config.query, {
+      extraParams: ['company_id', 'format'],
+    });
+    const errors = [...(format.ok ? [] : format.errors), ...(parsed.ok ? [] : parsed.errors)];
+    if (!format.ok || !parsed.ok)
+      throw ProblemException.badRequest('The query parameters are invalid.', errors);
+    const matching = await this.scanner.count(scope.companyId, parsed.filters);
+    checkStreamSize(matching, this.config.export.streamMaxRows);
+
+    response.status(200);
+    response.setHeader('Content-Type', CONTENT_TYPES[format.value]);
+    response.setHeader(
+      'Content-Disposition',
+      `attachment; filename="${fileName(scope.companyId, format.value, new Date().toISOString())}"`,
+    );
+    response.setHeader('Cache-Control', 'no-store');
+    const { rows } = await this.writer.write(
+      response,
+      scope.companyId,
+      parsed.filters,
+      format.value,
+      scope.admin,
+    );
+    response.end();
+    const { company_id: _company, format: _format, ...filters } = params;
+    this.audit.exported(principal, scope.companyId, {
+      kind: 'stream',
+      format: format.value,
+      filters: { ...filters, from: parsed.filters.from, to: parsed.filters.to },
+      rows,
+    });
+  }
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Create an export job; a worker writes the file' })
+  @ApiBody({ schema: CREATE_EXPORT_SCHEMA })
+  @ApiAcceptedResponse({
+    schema: {
+      type: 'object',
+      properties: { id: { type: 'string' }, status: { type: 'string', enum: ['queued'] } },
+    },
+  })
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: unknown,
+    @Req() request: Request & { id?: string },
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<{ id: string; status: 'queued' }> {
+    const parsed = parseCreateExport(body, new Date(), this.config.query);
+    if (!parsed.ok)
+      throw ProblemException.badRequest('The export request is invalid.', parsed.errors);
+    const scope = this.scopeOf(principal, parsed.value.companyId);
+    const record = await this.exports.create(scope, parsed.value, String(request.id ?? ''));
+    this.audit.exported(principal, scope.companyId, {
+      kind: 'job',
+      format: record.format,
+      filters: record.filters,
+      export_id: record.id,
+      name: record.name,
+    });
+    response.setHeader('Location', `/v1/exports/${record.id}`);
+    return { id: record.id, status: 'queued' };
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The caller's company export history, newest first" })
+  @ApiExportCompanyParam()
+  @ApiOkResponse({ schema: EXPORT_LIST_SCHEMA })
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() params: QueryParams,
+  ): Promise<{ data: ExportView[] }> {
+    only(params, ['company_id', 'limit']);
+    const scope = this.scopeOf(principal, single(params, 'company_id'));
+    const rawLimit = single(params, 'limit') ?? '100';
+    const limit = /^\d{1,4}$/.test(rawLimit) ? Number(rawLimit) : NaN;
+    if (!(limit >= 1 && limit <= 1000)) {
+      throw ProblemException.badRequest('limit must be an integer from 1 to 1000.', [
+        { path: 'limit', message: 'limit must be an integer from 1 to 1000' },
+      ]);
+    }
+    return { data: await this.exports.list(scope.companyId, limit) };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One export' })
+  @ApiExportCompanyParam()
+  @ApiOkResponse({ schema: EXPORT_SCHEMA })
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Query() params: QueryParams,
+  ): Promise<ExportView> {
+    const scope = this.lookup(principal, id, params);
+    return toView(await this.exports.get(scope.companyId, id));
+  }
+
+  @Get(':id/download')
+  @ApiOperation({ summary: 'The file of a completed, unexpired export' })
+  @ApiExportCompanyParam()
+  @ApiProduces(...Object.values(CONTENT_TYPES))
+  @ApiOkResponse({ description: 'The file' })
+  async download(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Query() params: QueryParams,
+    @Res() response: Response,
+  ): Promise<void> {
+    const scope = this.lookup(principal, id, params);
+    const record = await this.exports.downloadable(scope.companyId, id);
+    const file = openForDownload(this.config.export.dir, record.file);
+    await new Promise<void>((resolve, reject) => {
+      file.once('open', () => resolve());
+      file.once('error', reject);
+    }).catch(() => {
+      throw new ProblemException(
+        410,
+        'export-file-gone',
+        'Gone',
+        `The file of export ${id} is no longer on disk.`,
+      );
+    });
+    response.status(200);
+    response.setHeader('Content-Type', CONTENT_TYPES[record.format]);
+    response.setHeader(
+      'Content-Disposition',
+      `attachment; filename="${fileName(record.company_id, record.format, record.name)}"`,
+    );
+    if (record.bytes !== null) response.setHeader('Content-Length', String(record.bytes));
+    if (record.sha256) response.setHeader('X-Content-SHA256', record.sha256);
+    response.setHeader('Cache-Control', 'no-store');
+    await pipeline(file, response);
+    this.audit.exported(principal, scope.companyId, {
+      kind: 'download',
+      format: record.format,
+      filters: record.filters,
+      export_id: record.id,
+      name: record.name,
+      rows: record.rows ?? undefined,
+    });
+  }
+
+  @Delete(':id')
+  @ApiOperation({
+    summary: 'Cancel a queued or running job, or delete the file of a completed export',
+  })
+  @ApiExportCompanyParam()
+  @ApiOkResponse({ schema: EXPORT_SCHEMA })
+  async remove(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Query() params: QueryParams,
+  ): Promise<ExportView> {
+    const scope = this.lookup(principal, id, params);
+    return toView(await this.exports.cancelOrDelete(scope.companyId, id));
+  }
+
+  private scopeOf(principal: Principal, requested: string | undefined): ExportScope {
+    return {
+      companyId: resolveCompany(principal, requested),
+      admin: isAdmin(principal),
+      subject: principal.subject,
+    };
+  }
+
+  private lookup(principal: Principal, id: string, params: QueryParams): ExportScope {
+    only(params, ['company_id']);
+    const scope = this.scopeOf(principal, single(params, 'company_id'));
+    if (!EXPORT_ID.test(id)) throw notFound(id);
+    return scope;
+  }
+}

@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { APP_CONFIG, type AppConfig } from '@auditlog/config';
+import { ProblemException } from '@auditlog/platform';
+import { EventScanner } from '@auditlog/storage';
+import {
+  EXPORT_JOB,
+  EXPORT_QUEUE_TOKEN,
+  type ExportJobData,
+  exportJobOptions,
+} from './export-queue';
+import { removeQuietly } from './export-files';
+import { ACTIVE_STATUSES, type ExportRecord, toView, type ExportView } from './export-record';
+import type { CreateExportRequest } from './export-request';
+import { ExportRepository } from './export.repository';
+
+export interface ExportScope {
+  companyId: string;
+  admin: boolean;
+  subject: string;
+}
+
+export function notFound(id: string): ProblemException {
+  return new ProblemException(404, 'not-found', 'Not Found', `No export with id "${id}".`);
+}
+
+export function tooManyRows(matching: number, limit: number, hint: string): ProblemException {
+  return new ProblemException(
+    413,
+    'export-too-large',
+    'Export Too Large',
+    `${matching} events match; at most ${limit} are allowed here.`,
+    undefined,
+    {},
+    { matching, limit, hint },
+  );
+}
+
+/** Export jobs from the API's side: create, list, read, cancel or delete, download. */
+@Injectable()
+export class ExportsService {
+  private readonly logger = new Logger(ExportsService.name);
+
+  constructor(
+    private readonly exports: ExportRepository,
+    private readonly scanner: EventScanner,
+    @Inject(EXPORT_QUEUE_TOKEN) private readonly queue: Queue<ExportJobData>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async create(
+    scope: ExportScope,
+    request: CreateExportRequest,
+    requestId?: string,
+  ): Promise<ExportRecord> {
+    const limits = this.config.export;
+    const active = await this.exports.countActive(scope.companyId);
+    if (active >= limits.maxConcurrentPerCompany) {
+      throw new ProblemException(
+        429,
+        'too-many-exports',
+        'Too Many Requests',
+        `This company already has ${active} export job(s) queued or running; at most ${limits.maxConcurrentPerCompany} at once. Retry when one has finished.`,
+        undefined,
+        { 'Retry-After': '30' },
+      );
+    }
+    const matching = await this.scanner.count(scope.companyId, request.filters);
+    if (matching > limits.maxRows) {
+      throw tooManyRows(
+        matching,
+        limits.maxRows,
+        'Narrow the filters (a shorter from..to window) and create several exports.',
+      );
+    }
+    if (request.webhookUrl && !limits.webhookSecret) {
+      throw ProblemException.badRequest('Webhooks are not enabled on this installation.', [
+        { path: 'webhook_url', message: 'EXPORT_WEBHOOK_SECRET is not configured' },
+      ]);
+    }
+    const now = new Date().toISOString();
+    const record: ExportRecord = {
+      id: `exp_${randomUUID().replace(/-/g, '')}`,
+      company_id: scope.companyId,
+      name: request.name,
+      format: request.format,
+      filters: request.params,
+      query: request.filters,
+      admin_view: scope.admin,
+      created_by: scope.subject,
+      status: 'queued',
+      progress: 0,
+      rows: null,
+      bytes: null,
+      sha256: null,
+      created_at: now,
+      updated_at: now,
+      started_at: null,
+      completed_at: null,
+      expires_at: null,
+      error: null,
+      attempts: 0,
+      file: null,
+      webhook_url: request.webhookUrl ?? null,
+    };
+    await this.exports.create(record);
+    try {
+      await this.queue.add(
+        EXPORT_JOB,
+        { exportId: record.id, companyId: record.company_id, requestId },
+        exportJobOptions(this.config, record.id),
+      );
+    } catch (error) {
+      this.logger.error(`export ${record.id} could not be queued: ${String(error)}`);
+      await this.exports.transition(record.id, ['queued'], {
+        status: 'failed',
+        error: 'The job queue was unavailable; create the export again.',
+        completed_at: new Date().toISOString(),
+      });
+      throw ProblemException.unavailable('The export queue is unavailable; retry shortly.', 5);
+    }
+    return record;
+  }
+
+  async list(companyId: string, limit: number): Promise<ExportView[]> {
+    return (await this.exports.list(companyId, limit)).map(toView);
+  }
+
+  async get(companyId: string, id: string): Promise<ExportRecord> {
+    const record = await this.exports.get(id, companyId);
+    if (!record) throw notFound(id);
+    return record;
+  }
+
+  /**
+   * Cancels a queued or running job (a running worker stops at its next page), or deletes
+   * the file of a completed export (the record stays, as `expired`). Finished records are
+   * left as they are.
+   */
+  async cancelOrDelete(companyId: string, id: string): Promise<ExportRecord> {
+    const record = await this.get(companyId, id);
+    const now = new Date().toISOString();
+    if (ACTIVE_STATUSES.includes(record.status)) {
+      const cancelled = await this.exports.transition(id, ACTIVE_STATUSES, {
+        status: 'cancelled',
+        completed_at: now,
+        error: null,
+      });
+      if (cancelled) {
+        // A waiting job is removed now; an active one is locked and ends itself.
+        await this.queue.remove(id).catch(() => 0);
+        return cancelled;
+      }
+      return this.cancelOrDelete(companyId, id);
+    }
+    if (record.status === 'completed') {
+      const expired = await this.exports.transition(id, ['completed'], {
+        status: 'expired',
+        expires_at: now,
+        file: null,
+      });
+      if (record.file) await removeQuietly(join(this.config.export.dir, record.file));
+      if (expired) return expired;
+      return this.get(companyId, id);
+    }
+    return record;
+  }
+
+  /** The file of a completed, unexpired export, or 404/409. */
+  async downloadable(companyId: string, id: string): Promise<ExportRecord & { file: string }> {
+    const record = await this.get(companyId, id);
+    const expired = record.expires_at !== null && Date.parse(record.expires_at) <= Date.now();
+    if (record.status !== 'completed' || !record.file || expired) {
+      throw new ProblemException(
+        409,
+        'export-not-downloadable',
+        'Conflict',
+        `Export ${id} is ${expired && record.status === 'completed' ? 'expired' : record.status}; only completed, unexpired exports can be downloaded.`,
+      );
+    }
+    return record as ExportRecord & { file: string };
+  }
+}

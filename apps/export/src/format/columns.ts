@@ -1,0 +1,90 @@
+import type { AuditEvent, StoredEvent } from '@auditlog/events';
+
+export type EventView = AuditEvent & Partial<Pick<StoredEvent, 'ingest'>>;
+export type Cell = string | number;
+
+export interface Column {
+  header: string;
+  value(event: EventView): unknown;
+}
+
+const path =
+  (...keys: string[]) =>
+  (event: EventView): unknown =>
+    keys.reduce<unknown>(
+      (value, key) =>
+        typeof value === 'object' && value !== null
+          ? (value as Record<string, unknown>)[key]
+          : undefined,
+      event,
+    );
+
+const field = (header: string): Column => ({ header, value: path(...header.split('.')) });
+
+/**
+ * The CSV/XLSX column set, in order (docs/export.md). Scalars get a column each; nested
+ * structures (impersonator, ancestors, context, changes, details) are one column of
+ * compact JSON, so no producer-defined key can add or shift a column.
+ */
+export const OWNER_COLUMNS: readonly Column[] = [
+  field('id'),
+  field('timestamp'),
+  field('received_at'),
+  field('company_id'),
+  field('action'),
+  field('category'),
+  field('operation'),
+  field('outcome'),
+  field('actor.id'),
+  field('actor.type'),
+  field('actor.name'),
+  field('actor.email'),
+  field('actor.impersonator'),
+  field('target.type'),
+  field('target.id'),
+  field('target.name'),
+  field('target.ancestors'),
+  field('reason'),
+  field('description'),
+  field('source.tool'),
+  field('source.ip'),
+  field('source.user_agent'),
+  field('source.request_id'),
+  field('source.session_id'),
+  field('context'),
+  field('changes'),
+  field('details'),
+  field('schema_version'),
+  field('hash'),
+];
+
+/** Installation admins also get the server-side ingest fields. */
+export const ADMIN_COLUMNS: readonly Column[] = [
+  ...OWNER_COLUMNS,
+  field('ingest.key_id'),
+  field('ingest.client_ip'),
+];
+
+/** First characters that make spreadsheet programs read a cell as a formula. */
+const FORMULA_TRIGGERS = new Set(['=', '+', '-', '@', '\t', '\r']);
+
+/**
+ * Neutralises formula injection (OWASP "CSV injection"): a text cell that begins with
+ * = + - @ tab or CR gets a leading apostrophe, which spreadsheets show as text.
+ */
+export function neutralise(text: string): string {
+  return text.length > 0 && FORMULA_TRIGGERS.has(text[0]) ? `'${text}` : text;
+}
+
+/** One flattened, neutralised cell: numbers stay numbers, absent values are empty. */
+export function cell(value: unknown): Cell {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') return neutralise(value);
+  if (typeof value === 'boolean') return String(value);
+  return neutralise(JSON.stringify(value));
+}
+
+export function row(event: EventView, columns: readonly Column[]): Cell[] {
+  return columns.map((column) => cell(column.value(event)));
+}

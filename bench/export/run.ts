@@ -1,0 +1,348 @@
+/**
+ * `npm run bench:export [-- --events N --out file.json --keep --prefix P]`: export rows/s of
+ * a CSV and an XLSX export job through the real worker process, next to a raw point-in-time
+ * scan of the same events in the same run, and the worker's peak RSS at 100,000 rows and at
+ * N rows (a fresh worker per measurement; VmHWM from /proc). Default N: 1,000,000.
+ * `--worker-heap-mib M` runs the worker with `--max-old-space-size=M`.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { Client } from '@opensearch-project/opensearch';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import jwt from 'jsonwebtoken';
+import { eventDocumentId, IndexNames } from '@auditlog/storage';
+import { EXPORT_QUEUE } from '../../apps/export/src/exports/export-queue';
+import { benchEvent } from '../query/dataset';
+
+const { values: args } = parseArgs({
+  options: {
+    events: { type: 'string', default: '1000000' },
+    out: { type: 'string' },
+    prefix: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    port: { type: 'string', default: '3913' },
+    'worker-heap-mib': { type: 'string' },
+  },
+});
+const EVENTS = Number(args.events);
+const SMALL = Math.min(100_000, EVENTS);
+const DAYS = 30;
+const PORT = Number(args.port);
+const PREFIX = args.prefix ?? `bench-export-${randomBytes(3).toString('hex')}`;
+const OPENSEARCH_URL = process.env.OPENSEARCH_URL ?? 'http://127.0.0.1:9200';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const SECRET = randomBytes(32).toString('base64url');
+const EXPORT_DIR = fs.mkdtempSync(join(os.tmpdir(), 'auditlog-bench-export-'));
+const DAY = 86_400_000;
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+/** The big data set belongs to `acme`, the 100k one to `acme-100k`. */
+const DATASETS = [
+  { company: 'acme-100k', rows: SMALL },
+  { company: 'acme', rows: EVENTS },
+];
+
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  OPENSEARCH_URL,
+  REDIS_URL,
+  OPENSEARCH_INDEX_PREFIX: PREFIX,
+  REDIS_KEY_PREFIX: PREFIX,
+  AUTH_JWT_SECRET: SECRET,
+  EXPORT_DIR,
+  EXPORT_MAX_ROWS: String(EVENTS + 1),
+  EXPORT_MAX_CONCURRENT_PER_COMPANY: '10',
+  LOG_LEVEL: 'warn',
+  NODE_ENV: 'production',
+};
+
+async function load(client: Client, company: string, count: number, now: number): Promise<void> {
+  const names = new IndexNames(PREFIX);
+  const batch = 5000;
+  const starts = Array.from({ length: Math.ceil(count / batch) }, (_, index) => index * batch);
+  const started = performance.now();
+  let loaded = 0;
+  const send = async (start: number) => {
+    const body: unknown[] = [];
+    for (let index = start; index < Math.min(start + batch, count); index++) {
+      const event = { ...benchEvent(index, now, DAYS), company_id: company };
+      body.push(
+        {
+          index: {
+            _index: names.eventsIndex('90d', event.timestamp),
+            _id: eventDocumentId(company, event.id),
+          },
+        },
+        event,
+      );
+    }
+    const { body: result } = await client.bulk({ body: body as Record<string, unknown>[] });
+    if (result.errors) throw new Error('bulk load failed');
+    loaded += body.length / 2;
+    if (loaded % 100_000 < batch)
+      log(
+        `  ${company}: ${loaded}/${count} (${Math.round(loaded / ((performance.now() - started) / 1000))}/s)`,
+      );
+  };
+  await Promise.all(
+    [0, 1].map(async () => {
+      for (let start = starts.shift(); start !== undefined; start = starts.shift())
+        await send(start);
+    }),
+  );
+}
+
+/** Pages through every event of `company` with a point in time and search_after, as the worker does. */
+async function rawScan(client: Client, company: string, from: string, to: string): Promise<number> {
+  const { body: pit } = await client.createPit({ index: [`${PREFIX}-events-*`], keep_alive: '2m' });
+  let rows = 0;
+  let after: Array<string | number> | undefined;
+  try {
+    for (;;) {
+      const { body } = await client.search({
+        body: {
+          pit: { id: pit.pit_id, keep_alive: '2m' },
+          size: 5000,
+          track_total_hits: false,
+          query: {
+            bool: {
+              filter: [
+                { term: { company_id: company } },
+                { range: { timestamp: { gte: from, lt: to } } },
+              ],
+            },
+          },
+          sort: [{ timestamp: 'desc' }, { id: 'desc' }],
+          ...(after ? { search_after: after } : {}),
+        },
+      });
+      const hits = body.hits.hits as Array<{ sort: Array<string | number> }>;
+      rows += hits.length;
+      if (hits.length < 5000) return rows;
+      after = hits[hits.length - 1].sort;
+    }
+  } finally {
+    await client.deletePit({ body: { pit_id: [pit.pit_id] } });
+  }
+}
+
+function startProcess(main: string, extra: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn(process.execPath, [resolve(main)], {
+    env: { ...env, ...extra },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
+async function until<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 3_600_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: timed out`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
+/** Peak resident set of a process so far (VmHWM), in MiB. */
+function peakRssMiB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /^VmHWM:\s+(\d+) kB/m.exec(status);
+  return match ? Number(match[1]) / 1024 : NaN;
+}
+
+async function startWorker(): Promise<ChildProcess> {
+  const heap = args['worker-heap-mib'];
+  const worker = startProcess('dist/apps/export/src/worker/main.js', {
+    LOG_LEVEL: 'info',
+    // A capped heap shows whether the worker needs memory in proportion to the rows.
+    ...(heap ? { NODE_OPTIONS: `--max-old-space-size=${heap}` } : {}),
+  });
+  let output = '';
+  worker.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await until(
+    () => Promise.resolve(output.includes('export worker ready') ? true : undefined),
+    'worker start',
+    120_000,
+  );
+  return worker;
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    child.once('exit', () => done());
+    child.kill('SIGTERM');
+  });
+}
+
+interface JobRun {
+  format: string;
+  rows: number;
+  seconds: number;
+  peakRssMiB: number;
+}
+
+async function exportJob(
+  company: string,
+  format: string,
+  from: string,
+  to: string,
+): Promise<JobRun> {
+  const token = jwt.sign({ sub: 'bench', company_id: company, roles: ['company_owner'] }, SECRET, {
+    algorithm: 'HS256',
+    expiresIn: '4h',
+  });
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const worker = await startWorker();
+  try {
+    const started = performance.now();
+    const created = await fetch(`http://127.0.0.1:${PORT}/v1/exports`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: `bench ${format}`, format, filters: { from, to } }),
+    });
+    if (created.status !== 202)
+      throw new Error(`POST answered ${created.status}: ${await created.text()}`);
+    const { id } = (await created.json()) as { id: string };
+    let peak = 0;
+    const record = await until(async () => {
+      peak = Math.max(peak, peakRssMiB(worker.pid ?? 0));
+      const response = await fetch(`http://127.0.0.1:${PORT}/v1/exports/${id}`, { headers });
+      const body = (await response.json()) as {
+        status: string;
+        rows: number;
+        error: string | null;
+      };
+      if (body.status === 'failed') throw new Error(`export failed: ${body.error}`);
+      return body.status === 'completed' ? body : undefined;
+    }, `${format} export`);
+    const seconds = (performance.now() - started) / 1000;
+    peak = Math.max(peak, peakRssMiB(worker.pid ?? 0));
+    fs.rmSync(join(EXPORT_DIR, `${id}.${format}`), { force: true });
+    return { format, rows: record.rows, seconds, peakRssMiB: Math.round(peak * 10) / 10 };
+  } finally {
+    await stop(worker);
+  }
+}
+
+async function main(): Promise<void> {
+  const client = new Client({ node: OPENSEARCH_URL });
+  log(`export benchmark: ${EVENTS} events (+${SMALL} for the 100k RSS point), prefix ${PREFIX}`);
+  const api = startProcess('dist/apps/export/src/main.js', {
+    PORT: String(PORT),
+    HOST: '127.0.0.1',
+  });
+  try {
+    await until(
+      async () => ((await fetch(`http://127.0.0.1:${PORT}/health/ready`)).ok ? true : undefined),
+      'export API start',
+      120_000,
+    );
+    const now = Date.now();
+    const from = new Date(now - (DAYS + 1) * DAY).toISOString();
+    // Before the audit_log.exported events the export jobs add to the same companies.
+    const to = new Date(now + 1).toISOString();
+    for (const dataset of DATASETS) {
+      const { body } = await client.count({
+        index: `${PREFIX}-events-*`,
+        ignore_unavailable: true,
+        allow_no_indices: true,
+        body: { query: { term: { company_id: dataset.company } } },
+      });
+      if (body.count < dataset.rows) await load(client, dataset.company, dataset.rows, now);
+    }
+    await client.indices.refresh({ index: `${PREFIX}-events-*` });
+
+    let started = performance.now();
+    const scanned = await rawScan(client, 'acme', from, to);
+    const rawSeconds = (performance.now() - started) / 1000;
+    const raw = { rows: scanned, rowsPerSecond: Math.round(scanned / rawSeconds) };
+    log(`raw PIT scan: ${scanned} rows in ${rawSeconds.toFixed(1)} s (${raw.rowsPerSecond}/s)`);
+
+    const runs: Array<JobRun & { company: string }> = [];
+    for (const format of ['csv', 'xlsx']) {
+      for (const dataset of DATASETS) {
+        started = performance.now();
+        const run = await exportJob(dataset.company, format, from, to);
+        if (run.rows !== dataset.rows)
+          throw new Error(`${format}: ${run.rows} rows, expected ${dataset.rows}`);
+        runs.push({ ...run, company: dataset.company });
+        log(
+          `${format} ${run.rows} rows: ${run.seconds.toFixed(1)} s (${Math.round(run.rows / run.seconds)}/s), worker peak RSS ${run.peakRssMiB} MiB`,
+        );
+      }
+    }
+    const formats = runs
+      .filter((run) => run.company === 'acme')
+      .map((run) => {
+        const rowsPerSecond = Math.round(run.rows / run.seconds);
+        return {
+          format: run.format,
+          rowsPerSecond,
+          ratio: Math.round((rowsPerSecond / raw.rowsPerSecond) * 1000) / 1000,
+        };
+      });
+    const result = {
+      benchmark: 'export',
+      events: EVENTS,
+      raw: { rowsPerSecond: raw.rowsPerSecond },
+      formats,
+      rss: runs.map((run) => ({ rows: run.rows, format: run.format, peakRssMiB: run.peakRssMiB })),
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? 'unknown',
+        memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+        loadAverage: os.loadavg().map((value) => Math.round(value * 100) / 100),
+        node: process.version,
+        platform: `${os.platform()} ${os.release()}`,
+      },
+    };
+    log('');
+    log('| format | rows/s | ratio to raw PIT scan |');
+    log('|---|---|---|');
+    log(`| raw PIT scan | ${raw.rowsPerSecond} | 1 |`);
+    for (const entry of formats)
+      log(`| ${entry.format} | ${entry.rowsPerSecond} | ${entry.ratio} |`);
+    log('');
+    log('| rows | format | worker peak RSS MiB |');
+    log('|---|---|---|');
+    for (const entry of result.rss)
+      log(`| ${entry.rows} | ${entry.format} | ${entry.peakRssMiB} |`);
+    if (args.out) {
+      fs.writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
+      log(`wrote ${args.out}`);
+    }
+  } finally {
+    await stop(api);
+    fs.rmSync(EXPORT_DIR, { recursive: true, force: true });
+    if (!args.keep) {
+      await client.indices.delete({
+        index: `${PREFIX}-*`,
+        ignore_unavailable: true,
+        expand_wildcards: 'all',
+      });
+      await client.indices.deleteIndexTemplate({ name: `${PREFIX}-events` }).catch(() => undefined);
+      const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+      const queue = new Queue(EXPORT_QUEUE, { connection, prefix: PREFIX });
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+      connection.disconnect();
+    } else log(`kept the data set: rerun with --prefix ${PREFIX}`);
+    await client.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${String(error)}\n`);
+  process.exitCode = 1;
+});

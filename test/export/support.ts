@@ -1,0 +1,206 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Client } from '@opensearch-project/opensearch';
+import type request from 'supertest';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { EXPORT_QUEUE } from '../../apps/export/src/exports/export-queue';
+import type { Env } from '@auditlog/config';
+import { eventDocumentId, IndexNames } from '@auditlog/storage';
+import { waitFor } from '@auditlog/testing';
+import { failureDetails, runCommand } from '../../scripts/services/processes';
+import { pingRedis } from '../../scripts/services/redis';
+
+const ROOT = path.resolve(__dirname, '../..');
+const BUILD_DIR = path.join(os.tmpdir(), `auditlog-export-build-${process.getuid?.() ?? 0}`);
+const LOCK_DIR = `${BUILD_DIR}.lock`;
+const SOURCES = ['apps', 'libs'];
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function stamp(): string {
+  return `${ROOT}:${Math.max(...SOURCES.map((dir) => newestSource(path.join(ROOT, dir))))}`;
+}
+
+/**
+ * The production build of the apps (tsc + tsc-alias, as `npm run build`), in a directory of
+ * its own so that no other build or suite can remove it mid-run. Rebuilt when any source
+ * is newer; suites running at once share one build through a lock directory.
+ */
+export async function ensureBuild(): Promise<string> {
+  const wanted = stamp();
+  const stampFile = path.join(BUILD_DIR, '.stamp');
+  await waitFor(
+    () => {
+      try {
+        fs.mkdirSync(LOCK_DIR);
+        return Promise.resolve(true);
+      } catch {
+        // A crashed holder leaves a stale lock: take it over after ten minutes.
+        const age = Date.now() - fs.statSync(LOCK_DIR, { throwIfNoEntry: false })!.mtimeMs;
+        if (age > 600_000) fs.rmSync(LOCK_DIR, { recursive: true, force: true });
+        return Promise.resolve(false);
+      }
+    },
+    { timeoutMs: 600_000, intervalMs: 500 },
+  );
+  try {
+    if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === wanted) return BUILD_DIR;
+    fs.rmSync(BUILD_DIR, { recursive: true, force: true });
+    const outDir = path.join(BUILD_DIR, 'dist');
+    for (const [tool, args] of [
+      ['tsc', ['-p', 'tsconfig.build.json', '--outDir', outDir]],
+      ['tsc-alias', ['-p', 'tsconfig.build.json', '--outDir', outDir]],
+    ] as const) {
+      const result = await runCommand(path.join(ROOT, 'node_modules/.bin', tool), [...args], {
+        cwd: ROOT,
+        timeoutMs: 400_000,
+      });
+      if (result.code !== 0) throw new Error(`${tool} failed:\n${failureDetails(result)}`);
+    }
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(BUILD_DIR, 'node_modules'));
+    fs.writeFileSync(stampFile, wanted);
+    return BUILD_DIR;
+  } finally {
+    fs.rmSync(LOCK_DIR, { recursive: true, force: true });
+  }
+}
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  output: () => string;
+}
+
+/** Starts the compiled export worker and waits for "export worker ready". */
+export async function startWorker(buildDir: string, env: Env): Promise<WorkerProcess> {
+  const child = spawn(
+    process.execPath,
+    [path.join(buildDir, 'dist/apps/export/src/worker/main.js')],
+    {
+      cwd: buildDir,
+      env: { PATH: process.env.PATH, ...env, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await waitFor(
+    () => {
+      if (child.exitCode !== null) throw new Error(`worker exited ${child.exitCode}: ${output}`);
+      return Promise.resolve(output.includes('export worker ready'));
+    },
+    { timeoutMs: 90_000, intervalMs: 200 },
+  );
+  return { child, output: () => output };
+}
+
+export function stopWorker(worker: WorkerProcess | undefined, signal: NodeJS.Signals = 'SIGTERM') {
+  return stopProcess(worker?.child, signal);
+}
+
+/** A throwaway redis-server of the suite's own (never the shared one), without persistence. */
+export async function startOwnRedis(port: number): Promise<ChildProcess> {
+  const redis = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
+  await waitFor(async () => {
+    if (redis.exitCode !== null)
+      throw new Error(`redis-server on ${port} exited ${redis.exitCode}`);
+    return (await pingRedis('127.0.0.1', port)) === 'pong';
+  });
+  return redis;
+}
+
+export function stopProcess(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM') {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
+}
+
+/** Minimal stored events, written straight into the daily index with `_bulk` (fast). */
+export async function bulkSeed(
+  client: Client,
+  prefix: string,
+  companyId: string,
+  count: number,
+  newest: number,
+  spacingMs: number,
+): Promise<void> {
+  const names = new IndexNames(prefix);
+  const batch = 10_000;
+  const send = async (start: number) => {
+    const body: unknown[] = [];
+    for (let index = start; index < Math.min(start + batch, count); index++) {
+      const id = `k-${String(index).padStart(7, '0')}`;
+      const timestamp = new Date(newest - index * spacingMs).toISOString();
+      body.push(
+        {
+          create: {
+            _index: names.eventsIndex('90d', timestamp),
+            _id: eventDocumentId(companyId, id),
+          },
+        },
+        {
+          id,
+          timestamp,
+          received_at: timestamp,
+          company_id: companyId,
+          action: 'flow.executed',
+          category: 'flow',
+          actor: { id: `u-${index % 97}`, type: 'user' },
+          outcome: 'success',
+          schema_version: 1,
+          hash: 'a'.repeat(64),
+          ingest: { key_id: 'seed' },
+        },
+      );
+    }
+    const { body: result } = await client.bulk({ body: body as Record<string, unknown>[] });
+    if (result.errors) throw new Error(`seed failed: ${JSON.stringify(result.items[0])}`);
+  };
+  const starts = Array.from({ length: Math.ceil(count / batch) }, (_, index) => index * batch);
+  await Promise.all(
+    [0, 1].map(async () => {
+      for (let start = starts.shift(); start !== undefined; start = starts.shift())
+        await send(start);
+    }),
+  );
+  await client.indices.refresh({ index: `${prefix}-events-*` });
+}
+
+/** supertest parser keeping a response body as raw bytes (files of any format). */
+export function binary(
+  response: request.Response,
+  callback: (error: Error | null, body: Buffer) => void,
+): void {
+  const chunks: Buffer[] = [];
+  response.on('data', (chunk: Buffer) => chunks.push(chunk));
+  response.on('end', () => callback(null, Buffer.concat(chunks)));
+}
+
+/** Removes the suite's export queue (every BullMQ key under its prefix) from Redis. */
+export async function dropExportQueue(redisUrl: string, prefix: string): Promise<void> {
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+  const queue = new Queue(EXPORT_QUEUE, { connection, prefix });
+  try {
+    await queue.obliterate({ force: true });
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
+}
