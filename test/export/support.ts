@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Client } from '@opensearch-project/opensearch';
 import type request from 'supertest';
@@ -10,70 +9,22 @@ import { EXPORT_QUEUE } from '../../apps/export/src/exports/export-queue';
 import type { Env } from '@auditlog/config';
 import { eventDocumentId, IndexNames } from '@auditlog/storage';
 import { waitFor } from '@auditlog/testing';
-import { failureDetails, runCommand } from '../../scripts/services/processes';
 import { pingRedis } from '../../scripts/services/redis';
 
 const ROOT = path.resolve(__dirname, '../..');
-const BUILD_DIR = path.join(os.tmpdir(), `auditlog-export-build-${process.getuid?.() ?? 0}`);
-const LOCK_DIR = `${BUILD_DIR}.lock`;
-const SOURCES = ['apps', 'libs'];
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-function stamp(): string {
-  return `${ROOT}:${Math.max(...SOURCES.map((dir) => newestSource(path.join(ROOT, dir))))}`;
-}
 
 /**
- * The production build of the apps (tsc + tsc-alias, as `npm run build`), in a directory of
- * its own so that no other build or suite can remove it mid-run. Rebuilt when any source
- * is newer; suites running at once share one build through a lock directory.
+ * The production build the worker runs from: the e2e global setup rebuilds dist/ before any
+ * suite starts whenever a source is newer.
  */
-export async function ensureBuild(): Promise<string> {
-  const wanted = stamp();
-  const stampFile = path.join(BUILD_DIR, '.stamp');
-  await waitFor(
-    () => {
-      try {
-        fs.mkdirSync(LOCK_DIR);
-        return Promise.resolve(true);
-      } catch {
-        // A crashed holder leaves a stale lock: take it over after ten minutes.
-        const age = Date.now() - fs.statSync(LOCK_DIR, { throwIfNoEntry: false })!.mtimeMs;
-        if (age > 600_000) fs.rmSync(LOCK_DIR, { recursive: true, force: true });
-        return Promise.resolve(false);
-      }
-    },
-    { timeoutMs: 600_000, intervalMs: 500 },
-  );
-  try {
-    if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === wanted) return BUILD_DIR;
-    fs.rmSync(BUILD_DIR, { recursive: true, force: true });
-    const outDir = path.join(BUILD_DIR, 'dist');
-    for (const [tool, args] of [
-      ['tsc', ['-p', 'tsconfig.build.json', '--outDir', outDir]],
-      ['tsc-alias', ['-p', 'tsconfig.build.json', '--outDir', outDir]],
-    ] as const) {
-      const result = await runCommand(path.join(ROOT, 'node_modules/.bin', tool), [...args], {
-        cwd: ROOT,
-        timeoutMs: 400_000,
-      });
-      if (result.code !== 0) throw new Error(`${tool} failed:\n${failureDetails(result)}`);
-    }
-    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(BUILD_DIR, 'node_modules'));
-    fs.writeFileSync(stampFile, wanted);
-    return BUILD_DIR;
-  } finally {
-    fs.rmSync(LOCK_DIR, { recursive: true, force: true });
+export function ensureBuild(): Promise<string> {
+  const worker = path.join(ROOT, 'dist/apps/export/src/worker/main.js');
+  if (!fs.existsSync(worker)) {
+    return Promise.reject(
+      new Error(`${worker} is missing: run the suite through jest's global setup`),
+    );
   }
+  return Promise.resolve(ROOT);
 }
 
 export interface WorkerProcess {

@@ -1,5 +1,6 @@
 export * from './http/problem';
 export * from './http/problem.filter';
+export * from './http/query-params';
 export * from './logging/logging';
 export * from './metrics/metrics.service';
 export * from './redis.provider';

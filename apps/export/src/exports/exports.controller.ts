@@ -32,7 +32,7 @@ import {
 } from '@auditlog/auth';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import { parseEventFilters, type QueryParams } from '@auditlog/events';
-import { ProblemException } from '@auditlog/platform';
+import { ProblemException, singleQueryParam } from '@auditlog/platform';
 import { EventScanner } from '@auditlog/storage';
 import { CONTENT_TYPES, type ExportFormat } from '../format/row-writer';
 import { ExportAuditService } from './export-audit.service';
@@ -60,16 +60,6 @@ function only(params: QueryParams, allowed: readonly string[]): void {
       unknown.map((name) => ({ path: name, message: `unknown query parameter: ${name}` })),
     );
   }
-}
-
-function single(params: QueryParams, name: string): string | undefined {
-  const raw = params[name];
-  if (Array.isArray(raw)) {
-    throw ProblemException.badRequest(`${name} may be given once.`, [
-      { path: name, message: `${name} may be given once` },
-    ]);
-  }
-  return raw === '' ? undefined : raw;
 }
 
 function fileName(companyId: string, format: ExportFormat, label: string): string {
@@ -104,7 +94,7 @@ export class ExportsController {
     @Query() params: QueryParams,
     @Res() response: Response,
   ): Promise<void> {
-    const scope = this.scopeOf(principal, single(params, 'company_id'));
+    const scope = this.scopeOf(principal, singleQueryParam(params, 'company_id'));
     const format = parseStreamFormat(params);
     const parsed = parseEventFilters(params, new Date(), this.config.query, {
       extraParams: ['company_id', 'format'],
@@ -180,8 +170,8 @@ export class ExportsController {
     @Query() params: QueryParams,
   ): Promise<{ data: ExportView[] }> {
     only(params, ['company_id', 'limit']);
-    const scope = this.scopeOf(principal, single(params, 'company_id'));
-    const rawLimit = single(params, 'limit') ?? '100';
+    const scope = this.scopeOf(principal, singleQueryParam(params, 'company_id'));
+    const rawLimit = singleQueryParam(params, 'limit') ?? '100';
     const limit = /^\d{1,4}$/.test(rawLimit) ? Number(rawLimit) : NaN;
     if (!(limit >= 1 && limit <= 1000)) {
       throw ProblemException.badRequest('limit must be an integer from 1 to 1000.', [
@@ -274,7 +264,7 @@ export class ExportsController {
 
   private lookup(principal: Principal, id: string, params: QueryParams): ExportScope {
     only(params, ['company_id']);
-    const scope = this.scopeOf(principal, single(params, 'company_id'));
+    const scope = this.scopeOf(principal, singleQueryParam(params, 'company_id'));
     if (!EXPORT_ID.test(id)) throw notFound(id);
     return scope;
   }

@@ -15,7 +15,7 @@ import {
   parseEventFilters,
   type QueryParams,
 } from '@auditlog/events';
-import { ProblemException } from '@auditlog/platform';
+import { ProblemException, singleQueryParam } from '@auditlog/platform';
 import {
   ApiAuthProblems,
   ApiCompanyParam,
@@ -56,16 +56,6 @@ function parseInteger(
   return value;
 }
 
-function singleString(params: QueryParams, name: string): string | undefined {
-  const raw = params[name];
-  if (Array.isArray(raw)) {
-    throw ProblemException.badRequest(`${name} may be given once.`, [
-      { path: name, message: `${name} may be given once` },
-    ]);
-  }
-  return raw === '' ? undefined : raw;
-}
-
 @ApiTags('events')
 @ApiAuthProblems()
 @Controller('v1/events')
@@ -88,7 +78,7 @@ export class EventsController {
   ): Promise<EventPage> {
     const { scope, filters } = this.read(principal, params, ['limit', 'cursor']);
     const limit = parseInteger(params, 'limit', 1, 1000, 100);
-    const cursor = singleString(params, 'cursor');
+    const cursor = singleQueryParam(params, 'cursor');
     const page = cursor
       ? this.events.continueFrom(cursor, scope, params, filters)
       : { filters, after: undefined };
@@ -130,7 +120,7 @@ export class EventsController {
     @Query() params: QueryParams,
   ): Promise<Facets> {
     const { scope, filters } = this.read(principal, params, ['field', 'size']);
-    const field = singleString(params, 'field');
+    const field = singleQueryParam(params, 'field');
     if (!field || !Object.hasOwn(FACET_FIELDS, field)) {
       const message = `field must be one of ${Object.keys(FACET_FIELDS).join(', ')}`;
       throw ProblemException.badRequest(`${message}.`, [{ path: 'field', message }]);
@@ -168,7 +158,7 @@ export class EventsController {
   }
 
   private scopeOf(principal: Principal, params: QueryParams): ReadScope {
-    const companyId = resolveCompany(principal, singleString(params, 'company_id'));
+    const companyId = resolveCompany(principal, singleQueryParam(params, 'company_id'));
     return { companyId, admin: isAdmin(principal) };
   }
 
