@@ -8,6 +8,9 @@ import { IndexNames } from './index-names';
 import { IsmService } from './ism.service';
 import { OPENSEARCH_CLIENT } from './opensearch.client';
 
+/** Processes that create the export history index: the setup job and the export account. */
+const EXPORT_HISTORY_WRITERS: readonly AppConfig['app'][] = ['setup', 'export', 'export-worker'];
+
 export interface SetupReport {
   template: string;
   companiesIndex: string;
@@ -41,7 +44,7 @@ export class StorageSetupService implements OnApplicationBootstrap {
   async run(): Promise<SetupReport> {
     await this.ensureEventsTemplate();
     await this.ensureCompaniesIndex();
-    await this.ensureExportsIndex();
+    if (EXPORT_HISTORY_WRITERS.includes(this.config.app)) await this.ensureExportsIndex();
     const ism = await this.ism.available();
     if (ism) await this.ism.ensurePolicies();
     return {
