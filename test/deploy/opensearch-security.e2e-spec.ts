@@ -233,6 +233,15 @@ describe('OpenSearch security roles on a secured node', () => {
       ),
     ).toBe(201);
     expect(await statusOf(exporter.indices.refresh({ index: 'auditlog-exports' }))).toBe(200);
+    // The export account can create its history index behind its alias (storage setup).
+    expect(
+      await statusOf(
+        exporter.indices.create({
+          index: 'auditlog-exports-v9',
+          body: { aliases: { 'auditlog-exports-alias-test': {} } },
+        }),
+      ),
+    ).toBe(200);
     expect(await statusOf(exporter.count({ index: 'auditlog-exports' }))).toBe(200);
   });
 
