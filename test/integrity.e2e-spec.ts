@@ -21,6 +21,7 @@ import {
 import { toOwnerView } from '../apps/query/src/events/events-query.service';
 import { DigestJobService } from '../apps/query/src/integrity/digest-job.service';
 import { QueryModule } from '../apps/query/src/query.module';
+import { storeReceived } from './integrity-seed';
 
 const MINUTE = 60_000;
 
@@ -61,29 +62,8 @@ describe('integrity: signed digest chains and verification', () => {
   let app: INestApplication;
   const others: INestApplication[] = [];
 
-  async function store(companyId: string, id: string, receivedAt: Date, action = 'flow.created') {
-    const result = normalizeEvent(
-      {
-        id,
-        timestamp: receivedAt.toISOString(),
-        company_id: companyId,
-        action,
-        actor: { id: 'alice' },
-      },
-      { keyId: 'test', now: receivedAt },
-    );
-    if (!result.ok) throw new Error(JSON.stringify(result.errors));
-    const router = app.get(IndexRouter);
-    const [outcome] = await app.get(EventRepository).bulkCreate([
-      {
-        index: await router.writeIndexFor(companyId, result.event.timestamp),
-        id: eventDocumentId(companyId, id),
-        document: result.event,
-      },
-    ]);
-    expect(outcome.status).toBe('created');
-    return result.event;
-  }
+  const store = (companyId: string, id: string, receivedAt: Date, action = 'flow.created') =>
+    storeReceived(app, companyId, id, receivedAt, action);
 
   async function refresh(): Promise<void> {
     await client.indices.refresh({ index: `${setup.indexPrefix}-*`, ignore_unavailable: true });

@@ -3,6 +3,7 @@ import type { Client } from '@opensearch-project/opensearch';
 import { loadConfig } from '@auditlog/config';
 import {
   EVENT_MAPPINGS,
+  EXPORT_MAPPINGS,
   IndexNames,
   IsmService,
   StorageSetupService,
@@ -95,6 +96,31 @@ describe('storage setup and mappings', () => {
     );
     const { body: exportAliases } = await client.indices.getAlias({ name: names.exportsAlias });
     expect(Object.keys(exportAliases)).toEqual([names.exportsIndex]);
+  });
+
+  it('adds fields introduced since an existing history index was created', async () => {
+    const oldPrefix = `${setup.indexPrefix}-old`;
+    const oldNames = new IndexNames(oldPrefix);
+    const { include_integrity, digests_file, manifest_file, ...older } = EXPORT_MAPPINGS.properties;
+    expect([include_integrity, digests_file, manifest_file].every(Boolean)).toBe(true);
+    await client.indices.create({
+      index: oldNames.exportsIndex,
+      body: { mappings: { dynamic: 'strict', properties: older } },
+    });
+    const own = testClient();
+    clients.push(own);
+    const exportConfig = loadConfig('export', { ...setup.env, OPENSEARCH_INDEX_PREFIX: oldPrefix });
+    await new StorageSetupService(
+      own,
+      exportConfig,
+      oldNames,
+      new IsmService(own, oldNames, exportConfig),
+    ).ensureExportsIndex();
+    const { body } = await client.indices.getMapping({ index: oldNames.exportsIndex });
+    const properties = body[oldNames.exportsIndex].mappings.properties as Record<string, unknown>;
+    expect(Object.keys(properties).sort()).toEqual(Object.keys(EXPORT_MAPPINGS.properties).sort());
+    const { body: aliases } = await client.indices.getAlias({ name: oldNames.exportsAlias });
+    expect(Object.keys(aliases)).toEqual([oldNames.exportsIndex]);
   });
 
   it('leaves the settings index to the processes that write it', async () => {

@@ -207,6 +207,8 @@ describe('OpenSearch security roles on a secured node', () => {
     expect(
       await statusOf(exporter.create({ index: 'auditlog-digests', id: 'acme:2', body: {} })),
     ).toBe(403);
+    // The export worker reads digests (auditlog_reader) for integrity bundles.
+    expect(await statusOf(exporter.search({ index: 'auditlog-digests' }))).toBe(200);
     expect(await statusOf(exporter.indices.delete({ index: EVENTS_INDEX }))).toBe(403);
   });
 

@@ -372,6 +372,8 @@ describe('export API: streamed downloads and export jobs', () => {
             'error',
             'company_id',
             'webhook_url',
+            'include_integrity',
+            'integrity_files',
           ].sort(),
         );
         expect(entry.filters).toMatchObject({ action: 'flow.created' });

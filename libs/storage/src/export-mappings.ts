@@ -30,5 +30,8 @@ export const EXPORT_MAPPINGS = {
     attempts: { type: 'integer' },
     file: { type: 'keyword', index: false },
     webhook_url: { type: 'keyword', index: false },
+    include_integrity: { type: 'boolean' },
+    digests_file: { type: 'keyword', index: false },
+    manifest_file: { type: 'keyword', index: false },
   },
 } as const;

@@ -18,3 +18,4 @@ export * from './retention-sweeper';
 export * from './storage-status.service';
 export * from './event-scanner';
 export * from './export-mappings';
+export * from './digest.repository';

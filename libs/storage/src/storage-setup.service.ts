@@ -134,6 +134,8 @@ export class StorageSetupService implements OnApplicationBootstrap {
         throw new Error(`cannot create ${index}: ${JSON.stringify(body)}`);
       }
       await this.client.indices.putAlias({ index, name: alias });
+      // Fields added since the index was created (mappings only ever gain fields).
+      await this.client.indices.putMapping({ index, body: mappings });
     }
   }
 }

@@ -9,6 +9,14 @@ export function finalName(id: string, format: ExportFormat): string {
   return `${id}.${format}`;
 }
 
+/** The integrity files of an export written with `include_integrity`. */
+export const INTEGRITY_PARTS = ['digests', 'manifest'] as const;
+export type IntegrityPart = (typeof INTEGRITY_PARTS)[number];
+
+export function integrityName(id: string, part: IntegrityPart): string {
+  return `${id}.${part}.json`;
+}
+
 export function partName(id: string): string {
   return `${id}.${randomBytes(6).toString('hex')}.part`;
 }
@@ -48,6 +56,15 @@ export async function publish(dir: string, part: string, final: string): Promise
   } finally {
     await directory.close();
   }
+}
+
+/** Removes every file a completed export has: the events file and any integrity files. */
+export async function removeExportFiles(
+  dir: string,
+  record: { file: string | null; digests_file?: string | null; manifest_file?: string | null },
+): Promise<void> {
+  const files = [record.file, record.digests_file, record.manifest_file];
+  for (const file of files) if (file) await removeQuietly(join(dir, file));
 }
 
 export function openForDownload(dir: string, file: string) {

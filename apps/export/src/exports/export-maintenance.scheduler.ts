@@ -1,9 +1,8 @@
-import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
-import { removeQuietly } from './export-files';
+import { removeExportFiles } from './export-files';
 import { EXPORT_QUEUE_TOKEN, type ExportJobData } from './export-queue';
 import { ACTIVE_STATUSES } from './export-record';
 import { ExportRepository } from './export.repository';
@@ -61,10 +60,12 @@ export class ExportMaintenanceScheduler implements OnApplicationBootstrap {
     const due = await this.exports.find(['completed'], { expires_at: { lte: now.toISOString() } });
     const expired: string[] = [];
     for (const record of due) {
-      if (record.file) await removeQuietly(join(this.config.export.dir, record.file));
+      await removeExportFiles(this.config.export.dir, record);
       const done = await this.exports.transition(record.id, ['completed'], {
         status: 'expired',
         file: null,
+        digests_file: null,
+        manifest_file: null,
       });
       if (done) expired.push(record.id);
     }

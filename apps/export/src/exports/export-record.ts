@@ -42,6 +42,11 @@ export interface ExportRecord {
   /** File name inside EXPORT_DIR while completed. */
   file: string | null;
   webhook_url: string | null;
+  /** Whether the job also writes the covering digests and a manifest (json/ndjson only). */
+  include_integrity?: boolean;
+  /** File names inside EXPORT_DIR of the integrity files while completed. */
+  digests_file?: string | null;
+  manifest_file?: string | null;
 }
 
 /** What the API shows: every SPEC §6 field, nothing internal. */
@@ -61,6 +66,9 @@ export interface ExportView {
   error: string | null;
   company_id: string;
   webhook_url: string | null;
+  include_integrity: boolean;
+  /** True while the digests and manifest files can be downloaded. */
+  integrity_files: boolean;
 }
 
 export function toView(record: ExportRecord): ExportView {
@@ -80,5 +88,7 @@ export function toView(record: ExportRecord): ExportView {
     error: record.error,
     company_id: record.company_id,
     webhook_url: record.webhook_url,
+    include_integrity: record.include_integrity ?? false,
+    integrity_files: Boolean(record.digests_file && record.manifest_file),
   };
 }

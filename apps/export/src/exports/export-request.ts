@@ -8,7 +8,11 @@ import {
 import { EXPORT_FORMATS, type ExportFormat, isExportFormat } from '../format/row-writer';
 
 export const MAX_NAME_LENGTH = 200;
-const BODY_FIELDS = ['name', 'format', 'filters', 'company_id', 'webhook_url'];
+const BODY_FIELDS = ['name', 'format', 'filters', 'company_id', 'webhook_url', 'include_integrity'];
+/** Formats that carry each event whole (with `hash`), so the offline verifier can read them. */
+export const INTEGRITY_FORMATS: readonly ExportFormat[] = ['json', 'ndjson'];
+/** Filters an integrity export allows: digests seal every event of a window, not a selection. */
+const INTEGRITY_FILTERS = ['from', 'to'];
 
 export interface CreateExportRequest {
   name: string;
@@ -18,6 +22,7 @@ export interface CreateExportRequest {
   filters: EventFilters;
   companyId?: string;
   webhookUrl?: string;
+  includeIntegrity: boolean;
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldProblem[] };
@@ -27,6 +32,32 @@ function isParamValue(value: unknown): value is string | string[] {
     typeof value === 'string' ||
     (Array.isArray(value) && value.every((item) => typeof item === 'string'))
   );
+}
+
+function checkIntegrity(input: Record<string, unknown>, errors: FieldProblem[]): boolean {
+  const raw = input.include_integrity;
+  if (raw === undefined || raw === null || raw === false) return false;
+  if (raw !== true) {
+    errors.push({ path: 'include_integrity', message: 'include_integrity must be a boolean' });
+    return false;
+  }
+  if (isExportFormat(input.format) && !INTEGRITY_FORMATS.includes(input.format)) {
+    errors.push({
+      path: 'include_integrity',
+      message: `include_integrity needs format ${INTEGRITY_FORMATS.join(' or ')}`,
+    });
+  }
+  const filters = input.filters;
+  if (typeof filters === 'object' && filters !== null && !Array.isArray(filters)) {
+    const others = Object.keys(filters).filter((key) => !INTEGRITY_FILTERS.includes(key));
+    if (others.length > 0) {
+      errors.push({
+        path: 'include_integrity',
+        message: `include_integrity allows only the from and to filters, not ${others.join(', ')}`,
+      });
+    }
+  }
+  return true;
 }
 
 function checkWebhook(raw: unknown, errors: FieldProblem[]): string | undefined {
@@ -47,7 +78,7 @@ function checkWebhook(raw: unknown, errors: FieldProblem[]): string | undefined 
   return url.toString();
 }
 
-/** `POST /v1/exports` body: `{name, format, filters, company_id?, webhook_url?}`. */
+/** `POST /v1/exports` body: `{name, format, filters, company_id?, webhook_url?, include_integrity?}`. */
 export function parseCreateExport(
   body: unknown,
   now: Date,
@@ -76,6 +107,7 @@ export function parseCreateExport(
     errors.push({ path: 'company_id', message: 'company_id must be a non-empty string' });
   }
   const webhookUrl = checkWebhook(input.webhook_url, errors);
+  const includeIntegrity = checkIntegrity(input, errors);
 
   const rawFilters = input.filters ?? {};
   let filters: EventFilters | undefined;
@@ -109,6 +141,7 @@ export function parseCreateExport(
       filters,
       ...(typeof companyId === 'string' ? { companyId } : {}),
       ...(webhookUrl ? { webhookUrl } : {}),
+      includeIntegrity,
     },
   };
 }

@@ -36,14 +36,15 @@ import { ProblemException, singleQueryParam } from '@auditlog/platform';
 import { EventScanner } from '@auditlog/storage';
 import { CONTENT_TYPES, type ExportFormat } from '../format/row-writer';
 import { ExportAuditService } from './export-audit.service';
-import { openForDownload } from './export-files';
-import { toView, type ExportView } from './export-record';
+import { INTEGRITY_PARTS, type IntegrityPart, openForDownload } from './export-files';
+import { type ExportRecord, toView, type ExportView } from './export-record';
 import { parseCreateExport, parseStreamFormat } from './export-request';
 import { checkStreamSize, EventExportWriter } from './export-stream.service';
 import { notFound, type ExportScope, ExportsService } from './exports.service';
 import {
   ApiExportAuthProblems,
   ApiExportCompanyParam,
+  ApiExportPartParam,
   ApiExportStreamParams,
   CREATE_EXPORT_SCHEMA,
   EXPORT_LIST_SCHEMA,
@@ -60,6 +61,35 @@ function only(params: QueryParams, allowed: readonly string[]): void {
       unknown.map((name) => ({ path: name, message: `unknown query parameter: ${name}` })),
     );
   }
+}
+
+const PARTS: readonly string[] = ['events', ...INTEGRITY_PARTS];
+
+function parsePart(params: QueryParams): 'events' | IntegrityPart {
+  const part = singleQueryParam(params, 'part') ?? 'events';
+  if (!PARTS.includes(part)) {
+    throw ProblemException.badRequest(`part must be one of ${PARTS.join(', ')}.`, [
+      { path: 'part', message: `part must be one of ${PARTS.join(', ')}` },
+    ]);
+  }
+  return part as 'events' | IntegrityPart;
+}
+
+/** The file opened for reading, or 410 when it is no longer on disk. */
+async function opened(dir: string, name: string, id: string) {
+  const file = openForDownload(dir, name);
+  await new Promise<void>((resolve, reject) => {
+    file.once('open', () => resolve());
+    file.once('error', reject);
+  }).catch(() => {
+    throw new ProblemException(
+      410,
+      'export-file-gone',
+      'Gone',
+      `The file of export ${id} is no longer on disk.`,
+    );
+  });
+  return file;
 }
 
 function fileName(companyId: string, format: ExportFormat, label: string): string {
@@ -195,8 +225,9 @@ export class ExportsController {
   }
 
   @Get(':id/download')
-  @ApiOperation({ summary: 'The file of a completed, unexpired export' })
+  @ApiOperation({ summary: 'The file of a completed, unexpired export, or its integrity files' })
   @ApiExportCompanyParam()
+  @ApiExportPartParam()
   @ApiProduces(...Object.values(CONTENT_TYPES))
   @ApiOkResponse({ description: 'The file' })
   async download(
@@ -205,20 +236,11 @@ export class ExportsController {
     @Query() params: QueryParams,
     @Res() response: Response,
   ): Promise<void> {
-    const scope = this.lookup(principal, id, params);
+    const scope = this.lookup(principal, id, params, ['part']);
+    const part = parsePart(params);
     const record = await this.exports.downloadable(scope.companyId, id);
-    const file = openForDownload(this.config.export.dir, record.file);
-    await new Promise<void>((resolve, reject) => {
-      file.once('open', () => resolve());
-      file.once('error', reject);
-    }).catch(() => {
-      throw new ProblemException(
-        410,
-        'export-file-gone',
-        'Gone',
-        `The file of export ${id} is no longer on disk.`,
-      );
-    });
+    if (part !== 'events') return this.downloadIntegrity(record, part, response);
+    const file = await opened(this.config.export.dir, record.file, id);
     response.status(200);
     response.setHeader('Content-Type', CONTENT_TYPES[record.format]);
     response.setHeader(
@@ -254,6 +276,32 @@ export class ExportsController {
     return toView(await this.exports.cancelOrDelete(scope.companyId, id));
   }
 
+  private async downloadIntegrity(
+    record: ExportRecord,
+    part: IntegrityPart,
+    response: Response,
+  ): Promise<void> {
+    const name = part === 'digests' ? record.digests_file : record.manifest_file;
+    if (!name) {
+      throw new ProblemException(
+        404,
+        'not-found',
+        'Not Found',
+        `Export ${record.id} has no ${part} file; create it with include_integrity: true.`,
+      );
+    }
+    const file = await opened(this.config.export.dir, name, record.id);
+    response.status(200);
+    response.setHeader('Content-Type', 'application/json; charset=utf-8');
+    const label = fileName(record.company_id, record.format, record.name);
+    response.setHeader(
+      'Content-Disposition',
+      `attachment; filename="${label.replace(/\.[a-z]+$/, `.${part}.json`)}"`,
+    );
+    response.setHeader('Cache-Control', 'no-store');
+    await pipeline(file, response);
+  }
+
   private scopeOf(principal: Principal, requested: string | undefined): ExportScope {
     return {
       companyId: resolveCompany(principal, requested),
@@ -262,8 +310,13 @@ export class ExportsController {
     };
   }
 
-  private lookup(principal: Principal, id: string, params: QueryParams): ExportScope {
-    only(params, ['company_id']);
+  private lookup(
+    principal: Principal,
+    id: string,
+    params: QueryParams,
+    extra: readonly string[] = [],
+  ): ExportScope {
+    only(params, ['company_id', ...extra]);
     const scope = this.scopeOf(principal, singleQueryParam(params, 'company_id'));
     if (!EXPORT_ID.test(id)) throw notFound(id);
     return scope;

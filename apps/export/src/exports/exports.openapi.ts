@@ -47,6 +47,14 @@ export const EXPORT_SCHEMA: SchemaObject = {
     error: nullable({ type: 'string' }),
     company_id: { type: 'string' },
     webhook_url: nullable({ type: 'string' }),
+    include_integrity: {
+      type: 'boolean',
+      description: 'Whether the job also writes the covering digests and a manifest',
+    },
+    integrity_files: {
+      type: 'boolean',
+      description: 'True while ?part=digests and ?part=manifest can be downloaded',
+    },
   },
 };
 
@@ -68,6 +76,12 @@ export const CREATE_EXPORT_SCHEMA: SchemaObject = {
       description:
         'Optional: POSTed a signed JSON summary when the job ends (docs/export.md); needs EXPORT_WEBHOOK_SECRET.',
     },
+    include_integrity: {
+      type: 'boolean',
+      default: false,
+      description:
+        'Also write the signed digests covering the range and a manifest, for auditlog-verify (docs/export.md). json/ndjson only, and only the from/to filters.',
+    },
   },
 };
 
@@ -77,6 +91,15 @@ export const ApiExportCompanyParam = () =>
     required: false,
     description: 'Installation admins only: the company. Owners may omit it or send their own.',
     schema: { type: 'string' },
+  });
+
+export const ApiExportPartParam = () =>
+  ApiQuery({
+    name: 'part',
+    required: false,
+    description:
+      'events (default): the export file; digests / manifest: the integrity files of an export created with include_integrity (404 otherwise).',
+    schema: { type: 'string', enum: ['events', 'digests', 'manifest'], default: 'events' },
   });
 
 export const ApiExportStreamParams = () =>

@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import { ProblemException } from '@auditlog/platform';
-import { EventScanner } from '@auditlog/storage';
+import { EventScanner, MAX_DIGESTS_PER_REQUEST } from '@auditlog/storage';
 import {
   EXPORT_JOB,
   EXPORT_QUEUE_TOKEN,
   type ExportJobData,
   exportJobOptions,
 } from './export-queue';
-import { removeQuietly } from './export-files';
+import { removeExportFiles } from './export-files';
 import { ACTIVE_STATUSES, type ExportRecord, toView, type ExportView } from './export-record';
 import type { CreateExportRequest } from './export-request';
 import { ExportRepository } from './export.repository';
@@ -80,6 +79,7 @@ export class ExportsService {
         { path: 'webhook_url', message: 'EXPORT_WEBHOOK_SECRET is not configured' },
       ]);
     }
+    if (request.includeIntegrity) this.checkDigestCount(request);
     const now = new Date().toISOString();
     const record: ExportRecord = {
       id: `exp_${randomUUID().replace(/-/g, '')}`,
@@ -104,6 +104,9 @@ export class ExportsService {
       attempts: 0,
       file: null,
       webhook_url: request.webhookUrl ?? null,
+      include_integrity: request.includeIntegrity,
+      digests_file: null,
+      manifest_file: null,
     };
     await this.exports.create(record);
     try {
@@ -122,6 +125,18 @@ export class ExportsService {
       throw ProblemException.unavailable('The export queue is unavailable; retry shortly.', 5);
     }
     return record;
+  }
+
+  /** The bundle holds every digest window of the range: keep it within one listing's bound. */
+  private checkDigestCount(request: CreateExportRequest): void {
+    const span = Date.parse(request.filters.to) - Date.parse(request.filters.from);
+    const windows = Math.ceil(span / this.config.integrity.windowMs);
+    if (windows > MAX_DIGESTS_PER_REQUEST) {
+      throw ProblemException.badRequest(
+        `The range spans ${windows} digest windows; include_integrity allows at most ${MAX_DIGESTS_PER_REQUEST}.`,
+        [{ path: 'filters.from', message: 'the range holds too many digest windows' }],
+      );
+    }
   }
 
   async list(companyId: string, limit: number): Promise<ExportView[]> {
@@ -160,8 +175,10 @@ export class ExportsService {
         status: 'expired',
         expires_at: now,
         file: null,
+        digests_file: null,
+        manifest_file: null,
       });
-      if (record.file) await removeQuietly(join(this.config.export.dir, record.file));
+      await removeExportFiles(this.config.export.dir, record);
       if (expired) return expired;
       return this.get(companyId, id);
     }

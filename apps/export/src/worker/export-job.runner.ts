@@ -10,15 +10,17 @@ import { EventScanner } from '@auditlog/storage';
 import {
   ensureDir,
   finalName,
+  integrityName,
   partName,
   publish,
+  removeExportFiles,
   removeParts,
-  removeQuietly,
 } from '../exports/export-files';
 import type { ExportJobData } from '../exports/export-queue';
 import { ACTIVE_STATUSES, type ExportRecord, toView } from '../exports/export-record';
 import { EventExportWriter, RowLimitExceededError } from '../exports/export-stream.service';
 import { ExportRepository } from '../exports/export.repository';
+import { IntegrityBundleWriter } from './integrity-bundle.writer';
 import { sendWebhook } from './webhook';
 
 /** Counts and hashes the bytes on their way to the file. */
@@ -57,6 +59,7 @@ export class ExportJobRunner {
     private readonly exports: ExportRepository,
     private readonly writer: EventExportWriter,
     private readonly scanner: EventScanner,
+    private readonly bundle: IntegrityBundleWriter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -82,7 +85,20 @@ export class ExportJobRunner {
     const part = partName(exportId);
     try {
       const summary = await this.writeFile(job, record, join(dir, part));
+      const integrity = record.include_integrity
+        ? await this.bundle.write(dir, record, summary)
+        : undefined;
       const final = finalName(exportId, record.format);
+      const files = {
+        file: final,
+        digests_file: integrity ? integrityName(exportId, 'digests') : null,
+        manifest_file: integrity ? integrityName(exportId, 'manifest') : null,
+      };
+      if (integrity) {
+        await publish(dir, integrity.digestsPart, integrityName(exportId, 'digests'));
+        await publish(dir, integrity.manifestPart, integrityName(exportId, 'manifest'));
+      }
+      // The events file last: a completed record names files that are all in place.
       await publish(dir, part, final);
       const completedAt = new Date();
       const completed = await this.exports.transition(exportId, ['running'], {
@@ -91,20 +107,20 @@ export class ExportJobRunner {
         rows: summary.rows,
         bytes: summary.bytes,
         sha256: summary.sha256,
-        file: final,
+        ...files,
         completed_at: completedAt.toISOString(),
         expires_at: new Date(completedAt.getTime() + this.config.export.retentionMs).toISOString(),
         error: null,
       });
       if (!completed) {
-        // Cancelled (or failed by maintenance) while finishing: the file must not stay.
-        await removeQuietly(join(dir, final));
+        // Cancelled (or failed by maintenance) while finishing: the files must not stay.
+        await removeExportFiles(dir, files);
         return { outcome: 'cancelled' };
       }
       await this.notify(completed);
       return { outcome: 'completed', ...summary };
     } catch (error) {
-      await removeQuietly(join(dir, part)).catch(() => undefined);
+      await removeParts(dir, exportId).catch(() => undefined);
       if (error instanceof Cancelled) return { outcome: 'cancelled' };
       throw error;
     }

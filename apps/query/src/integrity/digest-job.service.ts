@@ -18,7 +18,7 @@ import {
   windowStartOf,
 } from '@auditlog/integrity';
 import { MetricsService } from '@auditlog/platform';
-import { DigestRepository } from './digest.repository';
+import { DigestRepository } from '@auditlog/storage';
 import { INTEGRITY_KEYS, type IntegrityKeys } from './integrity-keys';
 import { ReceivedEventsReader } from './received-events.reader';
 

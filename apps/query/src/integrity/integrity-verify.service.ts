@@ -3,15 +3,13 @@ import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import type { StoredEvent } from '@auditlog/events';
 import { type Digest, Verifier, type VerifyReport } from '@auditlog/integrity';
 import { ProblemException } from '@auditlog/platform';
+import { DigestRepository, MAX_DIGESTS_PER_REQUEST } from '@auditlog/storage';
 import { toOwnerView } from '../events/events-query.service';
-import { DigestRepository } from './digest.repository';
 import { INTEGRITY_KEYS, type IntegrityKeys } from './integrity-keys';
 import type { IntegrityRange } from './integrity-range';
 import { ReceivedEventsReader } from './received-events.reader';
 
 const DAY_MS = 86_400_000;
-/** 31 days of one-minute windows; shorter windows need shorter ranges. */
-export const MAX_DIGESTS_PER_REQUEST = 50_000;
 
 export type VerifyAnswer =
   | { status: 'not_configured'; detail: string }

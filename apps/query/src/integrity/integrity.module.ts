@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
+import { DigestRepository } from '@auditlog/storage';
 import { DigestJobService } from './digest-job.service';
-import { DigestRepository } from './digest.repository';
 import { IntegrityController } from './integrity.controller';
 import { INTEGRITY_KEYS, loadIntegrityKeys } from './integrity-keys';
 import { IntegrityVerifyService } from './integrity-verify.service';

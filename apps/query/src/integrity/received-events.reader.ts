@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Client } from '@opensearch-project/opensearch';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
-import { IndexRouter, OPENSEARCH_CLIENT } from '@auditlog/storage';
-import type { CompositeResult } from './digest.repository';
+import { type CompositeResult, IndexRouter, OPENSEARCH_CLIENT } from '@auditlog/storage';
 
 const PAGE_SIZE = 1000;
 const DAY_MS = 86_400_000;

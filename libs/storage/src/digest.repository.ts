@@ -2,11 +2,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Client } from '@opensearch-project/opensearch';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import { type Digest, digestId } from '@auditlog/integrity';
-import { OPENSEARCH_CLIENT } from '@auditlog/storage';
+import { OPENSEARCH_CLIENT } from './opensearch.client';
 
 const date = { type: 'date', format: 'strict_date_optional_time||epoch_millis' } as const;
 const keyword = { type: 'keyword', ignore_above: 1024 } as const;
 const PAGE_SIZE = 1000;
+/** 31 days of one-minute windows: the most digests one request or export bundle may carry. */
+export const MAX_DIGESTS_PER_REQUEST = 50_000;
 
 /** Strict mapping of a digest document; `leaves` stays in `_source` only. */
 export const DIGEST_MAPPINGS = {
@@ -197,7 +199,7 @@ export interface CompositeResult<T> {
   buckets: Array<{ key: Record<string, string> } & T>;
 }
 
-export function statusOf(error: unknown): number | undefined {
+function statusOf(error: unknown): number | undefined {
   return (error as { meta?: { statusCode?: number } }).meta?.statusCode;
 }
 

@@ -1,0 +1,256 @@
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import type { Client } from '@opensearch-project/opensearch';
+import request from 'supertest';
+import type { Digest } from '@auditlog/integrity';
+import {
+  dropPrefix,
+  ownerToken,
+  startApp,
+  testClient,
+  testEnvironment,
+  waitFor,
+} from '@auditlog/testing';
+import { ExportModule } from '../../apps/export/src/export.module';
+import type { ExportManifest } from '../../apps/export/src/worker/integrity-bundle.writer';
+import { DigestJobService } from '../../apps/query/src/integrity/digest-job.service';
+import { QueryModule } from '../../apps/query/src/query.module';
+import { main as verifyCli } from '../../scripts/verify/cli';
+import { storeReceived } from '../integrity-seed';
+import {
+  binary,
+  dropExportQueue,
+  ensureBuild,
+  startWorker,
+  stopWorker,
+  type WorkerProcess,
+} from './support';
+
+const MINUTE = 60_000;
+/** Events per sealed minute; AUDITLOG_EXPORT_INTEGRITY_EVENTS scales the run. */
+const PER_MINUTE = Math.max(
+  1,
+  Math.ceil(Number(process.env.AUDITLOG_EXPORT_INTEGRITY_EVENTS ?? 12) / 4),
+);
+
+describe('export jobs with include_integrity: digests, manifest, offline verification', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'export-integrity-'));
+  const exportDir = path.join(dir, 'exports');
+  const pair = generateKeyPairSync('ed25519');
+  const keyPath = path.join(dir, 'k1.key.pem');
+  const publicPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  fs.writeFileSync(keyPath, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  const setup = testEnvironment('export-integrity', undefined, {
+    EXPORT_DIR: exportDir,
+    EXPORT_MAINTENANCE_INTERVAL_SECONDS: '0',
+    INTEGRITY_SIGNING_KEY: keyPath,
+    INTEGRITY_SIGNING_KEY_ID: 'k1',
+    INTEGRITY_WINDOW: '1m',
+    INTEGRITY_SETTLE_SECONDS: '0',
+    INTEGRITY_JOB_INTERVAL_SECONDS: '0',
+  });
+  const acme = ownerToken(setup.jwtSecret, 'acme');
+  // Whole minutes well in the past, so the real clock never interferes with the windows.
+  const base = Math.floor((Date.now() - 30 * MINUTE) / MINUTE) * MINUTE;
+  const at = (minutes: number, seconds = 0) => new Date(base + minutes * MINUTE + seconds * 1000);
+  const iso = (minutes: number) => at(minutes).toISOString();
+  let client: Client;
+  let query: INestApplication;
+  let app: INestApplication;
+  let worker: WorkerProcess | undefined;
+
+  beforeAll(async () => {
+    client = testClient();
+    const building = ensureBuild();
+    query = await startApp('query', QueryModule, setup.env);
+    app = await startApp('export', ExportModule, setup.env);
+    // acme: events in minutes 0, 1 and 3 (minute 2 stays empty); globex in minute 1.
+    for (const minute of [0, 1, 3]) {
+      for (let index = 0; index < PER_MINUTE; index++) {
+        await storeReceived(query, 'acme', `a-${minute}-${index}`, at(minute, 5 + index));
+      }
+    }
+    await storeReceived(query, 'globex', 'g-1', at(1, 10));
+    await client.indices.refresh({ index: `${setup.indexPrefix}-*`, ignore_unavailable: true });
+    await query.get(DigestJobService).run(at(5));
+    worker = await startWorker(await building, setup.env);
+  }, 600_000);
+
+  afterAll(async () => {
+    await stopWorker(worker);
+    await app?.close();
+    await query?.close();
+    await dropExportQueue(setup.env.REDIS_URL as string, setup.indexPrefix);
+    await dropPrefix(client, setup.indexPrefix);
+    await client.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  const create = (body: Record<string, unknown>) =>
+    request(app.getHttpServer())
+      .post('/v1/exports')
+      .set('authorization', `Bearer ${acme}`)
+      .send(body);
+  const download = (id: string, part?: string) =>
+    request(app.getHttpServer())
+      .get(`/v1/exports/${id}/download`)
+      .query(part ? { part } : {})
+      .set('authorization', `Bearer ${acme}`)
+      .buffer(true)
+      .parse(binary);
+  const completed = (id: string) =>
+    waitFor(
+      async () => {
+        const { body } = await request(app.getHttpServer())
+          .get(`/v1/exports/${id}`)
+          .set('authorization', `Bearer ${acme}`);
+        if (body.status === 'failed') throw new Error(`export failed: ${body.error}`);
+        return body.status === 'completed' ? (body as Record<string, unknown>) : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+  const history = async () =>
+    (
+      await request(app.getHttpServer())
+        .get('/v1/exports')
+        .set('authorization', `Bearer ${acme}`)
+        .expect(200)
+    ).body.data as unknown[];
+
+  function verify(...args: string[]): { status: number; output: string } {
+    let output = '';
+    const sink = { write: (text: string) => (output += text) };
+    return { status: verifyCli(args, sink, sink), output };
+  }
+
+  it.each([
+    [{ format: 'csv' }, 'include_integrity needs format json or ndjson'],
+    [{ format: 'xlsx' }, 'include_integrity needs format json or ndjson'],
+    [
+      { format: 'ndjson', filters: { from: iso(0), to: iso(5), action: 'flow.created' } },
+      'include_integrity allows only the from and to filters, not action',
+    ],
+    [{ format: 'ndjson', include_integrity: 'yes' }, 'include_integrity must be a boolean'],
+  ])('rejects %j with 400 problem+json and stores nothing', async (extra, message) => {
+    const before = (await history()).length;
+    const response = await create({
+      name: 'bad',
+      filters: { from: iso(0), to: iso(5) },
+      include_integrity: true,
+      ...extra,
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body.errors).toEqual([{ path: 'include_integrity', message }]);
+    expect(await history()).toHaveLength(before);
+  });
+
+  it('bundles the covering digests and a manifest that verify offline; tampering is reported', async () => {
+    const created = await create({
+      name: 'sealed',
+      format: 'ndjson',
+      filters: { from: iso(0), to: iso(5) },
+      include_integrity: true,
+    }).expect(202);
+    const id = created.body.id as string;
+    const view = await completed(id);
+    expect(view).toMatchObject({ include_integrity: true, integrity_files: true });
+    expect(view.rows).toBe(3 * PER_MINUTE);
+
+    const events = await download(id).expect(200);
+    const digests = await download(id, 'digests').expect(200);
+    const manifestResponse = await download(id, 'manifest').expect(200);
+    expect(digests.headers['content-type']).toBe('application/json; charset=utf-8');
+    const eventBytes = events.body as Buffer;
+    const digestList = JSON.parse((digests.body as Buffer).toString('utf8')) as Digest[];
+    const manifest = JSON.parse(
+      (manifestResponse.body as Buffer).toString('utf8'),
+    ) as ExportManifest;
+
+    // Windows 0..4, every one wholly inside the range; the same digests the query API serves.
+    expect(digestList.map((digest) => digest.window_start)).toEqual([0, 1, 2, 3, 4].map(iso));
+    expect(digestList.every((digest) => digest.company_id === 'acme')).toBe(true);
+    const served = await request(query.getHttpServer())
+      .get('/v1/integrity/digests')
+      .query({ from: iso(0), to: iso(5) })
+      .set('authorization', `Bearer ${acme}`)
+      .expect(200);
+    expect(digestList).toEqual(served.body);
+    expect(manifest).toMatchObject({
+      version: 1,
+      export_id: id,
+      company_id: 'acme',
+      format: 'ndjson',
+      from: iso(0),
+      to: iso(5),
+      rows: 3 * PER_MINUTE,
+      events_bytes: eventBytes.length,
+      events_sha256: createHash('sha256').update(eventBytes).digest('hex'),
+      digests_sha256: createHash('sha256')
+        .update(digests.body as Buffer)
+        .digest('hex'),
+      digest_count: 5,
+      first_window_start: iso(0),
+      last_window_end: iso(5),
+      key_ids: ['k1'],
+      public_keys: [{ key_id: 'k1', pem: publicPem }],
+    });
+    expect(manifest.events_sha256).toBe(view.sha256);
+
+    const eventsPath = path.join(dir, 'export.ndjson');
+    const digestsPath = path.join(dir, 'digests.json');
+    const keyFile = path.join(dir, 'k1.pub.pem');
+    fs.writeFileSync(eventsPath, eventBytes);
+    fs.writeFileSync(digestsPath, digests.body as Buffer);
+    fs.writeFileSync(keyFile, manifest.public_keys[0].pem);
+    const good = verify(eventsPath, '--digests', digestsPath, '--public-key', `k1=${keyFile}`);
+    expect(good.output).toContain(`acme: OK (5 digest(s), ${3 * PER_MINUTE} event(s))`);
+    expect(good.status).toBe(0);
+
+    const lines = eventBytes.toString('utf8').split('\n');
+    const victim = JSON.parse(lines[1]) as { id: string; description: string };
+    lines[1] = JSON.stringify({ ...victim, description: 'nothing happened here' });
+    fs.writeFileSync(eventsPath, lines.join('\n'));
+    const tampered = verify(eventsPath, '--digests', digestsPath, '--public-key', `k1=${keyFile}`);
+    expect(tampered.output).toContain('acme: FAILED');
+    expect(tampered.output).toContain(
+      `acme: modified event ${victim.id}: content does not match its hash`,
+    );
+    expect(tampered.status).toBe(1);
+
+    // DELETE removes every file of the export; the parts are gone with it.
+    const files = () => fs.readdirSync(exportDir).filter((name) => name.startsWith(id));
+    expect(files().sort()).toEqual([`${id}.digests.json`, `${id}.manifest.json`, `${id}.ndjson`]);
+    const deleted = await request(app.getHttpServer())
+      .delete(`/v1/exports/${id}`)
+      .set('authorization', `Bearer ${acme}`)
+      .expect(200);
+    expect(deleted.body).toMatchObject({ status: 'expired', integrity_files: false });
+    expect(files()).toEqual([]);
+    expect((await download(id, 'manifest')).status).toBe(409);
+  });
+
+  it('answers 404 for integrity parts of an export without them, 400 for an unknown part', async () => {
+    const created = await create({
+      name: 'plain',
+      format: 'json',
+      filters: { from: iso(0), to: iso(5) },
+    }).expect(202);
+    const id = created.body.id as string;
+    expect(await completed(id)).toMatchObject({ include_integrity: false, integrity_files: false });
+    expect((await download(id)).status).toBe(200);
+    for (const part of ['digests', 'manifest']) {
+      const response = await download(id, part);
+      expect(response.status).toBe(404);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+    const bogus = await download(id, 'leaves');
+    expect(bogus.status).toBe(400);
+    expect(JSON.parse((bogus.body as Buffer).toString('utf8'))).toMatchObject({
+      errors: [{ path: 'part', message: 'part must be one of events, digests, manifest' }],
+    });
+  });
+});
