@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { dropPrefix, testClient, testEnvironment } from '@auditlog/testing';
+import { dropPrefix, testClient, testEnvironment, waitFor } from '@auditlog/testing';
 
 const run = promisify(execFile);
 const REPO_ROOT = path.resolve(__dirname, '..');
@@ -99,7 +99,14 @@ describe('npm start', () => {
     const ingested = JSON.parse((await run('bash', ['-c', ingestCurl])).stdout);
     expect(ingested).toMatchObject({ status: 'created' });
 
-    const page = JSON.parse((await run('bash', ['-c', queryCurl])).stdout);
+    // Search is near-real-time (1 s refresh): the demo events appear within moments.
+    const page = await waitFor(
+      async () => {
+        const body = JSON.parse((await run('bash', ['-c', queryCurl])).stdout);
+        return body.data?.length > 0 ? body : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
     expect(page.data).toHaveLength(5);
     for (const event of page.data) expect(event.company_id).toBe('demo-company');
   });
