@@ -17,6 +17,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { eventDocumentId, IndexNames } from '@auditlog/storage';
+import { dropPrefix } from '@auditlog/testing';
 import { EXPORT_QUEUE } from '../../apps/export/src/exports/export-queue';
 import { benchEvent } from '../query/dataset';
 
@@ -326,12 +327,7 @@ async function main(): Promise<void> {
     await stop(api);
     fs.rmSync(EXPORT_DIR, { recursive: true, force: true });
     if (!args.keep) {
-      await client.indices.delete({
-        index: `${PREFIX}-*`,
-        ignore_unavailable: true,
-        expand_wildcards: 'all',
-      });
-      await client.indices.deleteIndexTemplate({ name: `${PREFIX}-events` }).catch(() => undefined);
+      await dropPrefix(client, PREFIX);
       const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
       const queue = new Queue(EXPORT_QUEUE, { connection, prefix: PREFIX });
       await queue.obliterate({ force: true }).catch(() => undefined);

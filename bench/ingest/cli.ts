@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Client } from '@opensearch-project/opensearch';
 import { normalizeEvent, type StoredEvent } from '@auditlog/events';
-import { type AppProcess, startAppProcess } from '@auditlog/testing';
+import { type AppProcess, dropPrefix, startAppProcess } from '@auditlog/testing';
 import { parseCount, parseCountList } from '../report/args';
 import type { IngestResult } from '../report/results';
 import { round, summarize } from '../report/stats';
@@ -55,13 +55,6 @@ async function copyTemplate(client: Client, fromPrefix: string, toPrefix: string
       template: { ...source.template, aliases: {} },
     },
   });
-}
-
-async function cleanup(client: Client, prefix: string): Promise<void> {
-  await client.indices
-    .delete({ index: `${prefix}-*`, ignore_unavailable: true, expand_wildcards: 'all' })
-    .catch(() => undefined);
-  await client.indices.deleteIndexTemplate({ name: `${prefix}-events` }).catch(() => undefined);
 }
 
 /** Runs `total` items in chunks of `size` through `clients` concurrent workers; events/s. */
@@ -242,8 +235,8 @@ async function main(): Promise<void> {
     if (values.out) writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
   } finally {
     await ingest?.kill('SIGTERM');
-    await cleanup(client, rawPrefix);
-    await cleanup(client, apiPrefix);
+    await dropPrefix(client, rawPrefix);
+    await dropPrefix(client, apiPrefix);
     await client.close();
   }
 }

@@ -12,7 +12,7 @@ import { Client } from '@opensearch-project/opensearch';
 import jwt from 'jsonwebtoken';
 import { parseEventFilters, type QueryParams } from '@auditlog/events';
 import { buildEventQuery, eventSort, IndexNames } from '@auditlog/storage';
-import { type AppProcess, startAppProcess } from '@auditlog/testing';
+import { type AppProcess, dropPrefix, startAppProcess } from '@auditlog/testing';
 import { parseCount } from '../report/args';
 import { markdownTable } from '../report/markdown';
 import type { QueryResult } from '../report/results';
@@ -199,12 +199,7 @@ async function main(): Promise<void> {
   } finally {
     await app.kill('SIGTERM');
     if (!args.keep) {
-      await client.indices.delete({
-        index: `${PREFIX}-*`,
-        ignore_unavailable: true,
-        expand_wildcards: 'all',
-      });
-      await client.indices.deleteIndexTemplate({ name: `${PREFIX}-events` }).catch(() => undefined);
+      await dropPrefix(client, PREFIX);
     } else log(`kept the data set: rerun with --prefix ${PREFIX}`);
     await client.close();
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Client, errors } from '@opensearch-project/opensearch';
+import type { Client } from '@opensearch-project/opensearch';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import type { AuditEvent, EventFilters, QueryParams, StoredEvent } from '@auditlog/events';
 import { ProblemException } from '@auditlog/platform';
@@ -63,21 +63,6 @@ export function toOwnerView(stored: StoredEvent): AuditEvent {
 export function toAdminView(stored: StoredEvent): AuditEvent & Pick<StoredEvent, 'ingest'> {
   const { scope: _scope, ...event } = stored;
   return event;
-}
-
-/** Storage that is down or overloaded is a 503 with Retry-After, not a 500. */
-export function unavailableOrRethrow(error: unknown): never {
-  const overloaded =
-    error instanceof errors.ResponseError && [429, 503].includes(error.statusCode ?? 0);
-  if (
-    overloaded ||
-    error instanceof errors.ConnectionError ||
-    error instanceof errors.TimeoutError ||
-    error instanceof errors.NoLivingConnectionsError
-  ) {
-    throw ProblemException.unavailable('The event store is unavailable; retry shortly.', 5);
-  }
-  throw error;
 }
 
 interface Hit {
@@ -147,19 +132,17 @@ export class EventsQueryService {
 
   /** One event of the caller's company, or 404: other companies' ids look like unknown ids. */
   async detail(scope: ReadScope, id: string): Promise<AuditEvent> {
-    const { body } = await this.client
-      .search({
-        index: this.names.eventsPattern,
-        ignore_unavailable: true,
-        allow_no_indices: true,
-        body: {
-          size: 1,
-          query: {
-            bool: { filter: [{ term: { company_id: scope.companyId } }, { term: { id } }] },
-          },
+    const { body } = await this.client.search({
+      index: this.names.eventsPattern,
+      ignore_unavailable: true,
+      allow_no_indices: true,
+      body: {
+        size: 1,
+        query: {
+          bool: { filter: [{ term: { company_id: scope.companyId } }, { term: { id } }] },
         },
-      })
-      .catch(unavailableOrRethrow);
+      },
+    });
     const hit = (body.hits.hits as Hit[])[0];
     if (!hit) {
       throw new ProblemException(404, 'not-found', 'Not Found', `No event with id "${id}".`);
@@ -234,14 +217,12 @@ export class EventsQueryService {
   }
 
   private async search(filters: EventFilters, body: Record<string, unknown>) {
-    const response = await this.client
-      .search({
-        index: this.router.readIndicesFor(filters.from, filters.to).join(','),
-        ignore_unavailable: true,
-        allow_no_indices: true,
-        body,
-      })
-      .catch(unavailableOrRethrow);
+    const response = await this.client.search({
+      index: this.router.readIndicesFor(filters.from, filters.to).join(','),
+      ignore_unavailable: true,
+      allow_no_indices: true,
+      body,
+    });
     return response.body;
   }
 }

@@ -1,4 +1,5 @@
 import { type ArgumentsHost, ServiceUnavailableException } from '@nestjs/common';
+import { errors } from '@opensearch-project/opensearch';
 import { isStorageOutage, ProblemFilter, STORAGE_RETRY_AFTER_SECONDS } from './problem.filter';
 
 function named(name: string, extra: Record<string, unknown> = {}): Error {
@@ -38,24 +39,33 @@ function render(exception: unknown): Rendered {
   return rendered;
 }
 
+const response = (statusCode: number) =>
+  new errors.ResponseError({
+    body: {},
+    statusCode,
+    headers: {},
+    warnings: null,
+    meta: {} as never,
+  });
+
 describe('storage outages in the problem filter', () => {
   it.each([
-    'ConnectionError',
-    'TimeoutError',
-    'NoLivingConnectionsError',
-    'StorageUnavailableError',
-  ])('treats %s as an outage', (name) => expect(isStorageOutage(named(name))).toBe(true));
+    ['a connection error', new errors.ConnectionError('refused', {} as never)],
+    ['a timeout', new errors.TimeoutError('slow', {} as never)],
+    ['no living connections', new errors.NoLivingConnectionsError('none', {} as never)],
+    ['429 from OpenSearch', response(429)],
+    ['503 from OpenSearch', response(503)],
+    ['the storage lib reporting it', named('StorageUnavailableError')],
+  ])('treats %s as an outage', (_case, error) => expect(isStorageOutage(error)).toBe(true));
 
-  it('treats an overloaded node (429/503 response) as an outage, other responses not', () => {
-    expect(isStorageOutage(named('ResponseError', { statusCode: 429 }))).toBe(true);
-    expect(isStorageOutage(named('ResponseError', { statusCode: 503 }))).toBe(true);
-    expect(isStorageOutage(named('ResponseError', { statusCode: 400 }))).toBe(false);
+  it('lets other failures through as they are', () => {
+    expect(isStorageOutage(response(400))).toBe(false);
     expect(isStorageOutage(new Error('plain'))).toBe(false);
     expect(isStorageOutage('ConnectionError')).toBe(false);
   });
 
   it('answers 503 problem+json with Retry-After instead of 500', () => {
-    const rendered = render(named('ConnectionError'));
+    const rendered = render(new errors.ConnectionError('boom', {} as never));
     expect(rendered.status).toBe(503);
     expect(rendered.headers['Retry-After']).toBe(String(STORAGE_RETRY_AFTER_SECONDS));
     expect(rendered.body).toMatchObject({
