@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 export const EVENT_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 export const COMPANY_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 export const ACTION_PATTERN = /^[a-z0-9_]+(\.[a-z0-9_]+)+$/;
+export const MAX_ACTION_LENGTH = 128;
+export const CATEGORY_PATTERN = /^[a-z0-9_]{1,64}$/;
 
 /**
  * Server-generated ids are UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then random

@@ -1,4 +1,4 @@
-import { validateSync, type ValidationError } from 'class-validator';
+import { validateSync } from 'class-validator';
 import type { AuditEvent, ObjectRef, StoredEvent } from './audit-event';
 import { SCHEMA_VERSION } from './audit-event';
 import { eventHash } from './event-hash';
@@ -8,7 +8,7 @@ import { type EventInputDto, toEventInputDto } from './validation/event.dto';
 import { EVENT_LIMITS } from './validation/event-limits';
 import { findHostileInput } from './validation/hostile-input';
 import { parseIsoDateTime } from './validation/iso-date-time';
-import { childPath } from './validation/json-path';
+import { validationProblems } from './validation/validation-problems';
 
 export type { FieldProblem } from './field-problem';
 
@@ -45,46 +45,12 @@ const TOP_LEVEL_FIELDS = [
   'details',
 ];
 
-const TYPE_RULES = ['isObject', 'isString', 'isArray'];
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function fail(path: string, message: string): NormalizeResult {
   return { ok: false, errors: [{ path, message }] };
-}
-
-/** class-validator's error tree as one problem per field path. */
-function toProblems(errors: ValidationError[], parent = ''): FieldProblem[] {
-  return errors.flatMap((error) => {
-    const path = childPath(parent, error.property);
-    const own: FieldProblem[] = [];
-    const constraints = error.constraints ?? {};
-    if (constraints.whitelistValidation) {
-      own.push({
-        path,
-        message:
-          parent === ''
-            ? `unknown field "${error.property}"; allowed fields: ${TOP_LEVEL_FIELDS.join(', ')}`
-            : `unknown field "${error.property}" in ${parent}`,
-      });
-    } else if (constraints.isDefined) {
-      own.push({ path, message: `${path} is required` });
-    } else if (Object.keys(constraints).length > 0) {
-      // A wrong type makes the other rules noise: report only the type.
-      const typeRule = TYPE_RULES.find((name) => constraints[name] !== undefined);
-      const messages = (
-        typeRule ? [constraints[typeRule]] : Object.values(constraints).reverse()
-      ).map((message) =>
-        message.startsWith(`${error.property} `)
-          ? `${path}${message.slice(error.property.length)}`
-          : message,
-      );
-      own.push({ path, message: messages.join('; ') });
-    }
-    return [...own, ...toProblems(error.children ?? [], path)];
-  });
 }
 
 /** `type:id` of every ancestor and of the target, for "everything under this object". */
@@ -145,12 +111,13 @@ export function normalizeEvent(input: unknown, context: IngestContext): Normaliz
   }
 
   const dto = toEventInputDto(input);
-  const errors = toProblems(
+  const errors = validationProblems(
     validateSync(dto, {
       whitelist: true,
       forbidNonWhitelisted: true,
       validationError: { target: false, value: false },
     }),
+    TOP_LEVEL_FIELDS,
   );
   const fields = input as unknown as EventInputDto;
   const { companyId, timestamp } = checkServerRules(fields, context, errors);

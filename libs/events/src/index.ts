@@ -4,3 +4,4 @@ export * from './event-hash';
 export * from './event-id';
 export * from './event-input';
 export * from './filters';
+export * from './catalog/action-entry';

@@ -15,7 +15,13 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ACTOR_TYPES, OPERATIONS, OUTCOMES } from '../audit-event';
-import { ACTION_PATTERN, COMPANY_ID_PATTERN, EVENT_ID_PATTERN } from '../event-id';
+import {
+  ACTION_PATTERN,
+  CATEGORY_PATTERN,
+  COMPANY_ID_PATTERN,
+  EVENT_ID_PATTERN,
+  MAX_ACTION_LENGTH,
+} from '../event-id';
 import { EVENT_LIMITS } from './event-limits';
 import { IsFlatStringMap, IsIsoDateTime, MaxSerializedBytes } from './json-rules';
 
@@ -136,7 +142,7 @@ export class EventInputDto {
 
   @IsDefined()
   @IsString()
-  @MaxLength(128)
+  @MaxLength(MAX_ACTION_LENGTH)
   @Matches(ACTION_PATTERN, {
     message: 'action must be dotted lowercase like flow.created ([a-z0-9_] segments)',
   })
@@ -144,7 +150,7 @@ export class EventInputDto {
 
   @IsOptional()
   @IsString()
-  @Matches(/^[a-z0-9_]{1,64}$/, { message: 'category must be 1-64 characters [a-z0-9_]' })
+  @Matches(CATEGORY_PATTERN, { message: 'category must be 1-64 characters [a-z0-9_]' })
   category?: string;
 
   @IsOptional()
