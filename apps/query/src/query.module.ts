@@ -4,6 +4,7 @@ import { JwtAuthModule } from '@auditlog/auth';
 import { PlatformModule } from '@auditlog/platform';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AdminController } from './admin/admin.controller';
+import { ConsoleController } from './console/console.controller';
 import { RetentionSweepScheduler } from './retention/retention-sweep.scheduler';
 import { EventsController } from './events/events.controller';
 import { EventsQueryService } from './events/events-query.service';
@@ -21,7 +22,7 @@ export class QueryModule {
         ScheduleModule.forRoot(),
         IntegrityModule,
       ],
-      controllers: [EventsController, AdminController],
+      controllers: [EventsController, AdminController, ConsoleController],
       providers: [EventsQueryService, QueryAuditService, RetentionSweepScheduler],
     };
   }

@@ -124,6 +124,15 @@ export interface ExportConfig {
   webhookSecret?: string;
 }
 
+export interface ConsoleConfig {
+  /** The built console (`index.html`, `assets/`). */
+  dir: string;
+  /** Origin of the export API as the browser reaches it; `""`: the console's own origin. */
+  exportUrl: string;
+  /** Origins allowed to frame the console (CSP `frame-ancestors`); empty: only itself. */
+  frameAncestors: string[];
+}
+
 export interface AppConfig {
   app: AppName;
   nodeEnv: 'development' | 'production' | 'test';
@@ -138,4 +147,7 @@ export interface AppConfig {
   export: ExportConfig;
   query: QueryConfig;
   integrity: IntegrityConfig;
+  console: ConsoleConfig;
+  /** Browser origins answered with CORS headers; empty: no CORS at all. */
+  corsAllowedOrigins: string[];
 }

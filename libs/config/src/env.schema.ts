@@ -286,6 +286,22 @@ export class EnvSchema {
 
   @IsOptional()
   @IsString()
+  CONSOLE_DIR?: string;
+
+  @IsOptional()
+  @IsUrl({ ...URL_OPTIONS, protocols: ['http', 'https'] })
+  CONSOLE_EXPORT_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  CONSOLE_FRAME_ANCESTORS?: string;
+
+  @IsOptional()
+  @IsString()
+  CORS_ALLOWED_ORIGINS?: string;
+
+  @IsOptional()
+  @IsString()
   INTEGRITY_SIGNING_KEY?: string;
 
   @IsOptional()

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { type AppConfig, type AppName, DEFAULT_PORTS, type IngestKeyRecord } from './app-config';
 import { EnvSchema } from './env.schema';
 import { parseIngestKeys } from './ingest-keys.parser';
 import { readIntegrityConfig } from './integrity.parser';
+import { parseOrigins } from './origins.parser';
 import { parseRetentionClasses } from './retention.parser';
 
 export type Env = Record<string, string | undefined>;
@@ -105,6 +107,16 @@ export function loadConfig(app: AppName, rawEnv: Env = process.env): AppConfig {
   }
 
   const integrity = readIntegrityConfig(env, problems);
+  const frameAncestors = parseOrigins(
+    'CONSOLE_FRAME_ANCESTORS',
+    env.CONSOLE_FRAME_ANCESTORS,
+    problems,
+  );
+  const corsAllowedOrigins = parseOrigins(
+    'CORS_ALLOWED_ORIGINS',
+    env.CORS_ALLOWED_ORIGINS,
+    problems,
+  );
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -177,6 +189,12 @@ export function loadConfig(app: AppName, rawEnv: Env = process.env): AppConfig {
       cursorSecret: env.QUERY_CURSOR_SECRET,
     },
     integrity,
+    console: {
+      dir: resolve(env.CONSOLE_DIR ?? 'dist/console'),
+      exportUrl: env.CONSOLE_EXPORT_URL?.replace(/\/$/, '') ?? '',
+      frameAncestors,
+    },
+    corsAllowedOrigins,
   };
 }
 

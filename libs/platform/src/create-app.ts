@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import type { AppConfig } from '@auditlog/config';
+import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 
 export interface CreateAppOptions {
   /** Apps that parse their own bodies (ingest: gzip, NDJSON) turn the JSON parser off. */
@@ -27,6 +27,7 @@ export async function createApp(
   if (options.jsonBody !== false) {
     app.useBodyParser('json', { limit: '1mb' });
   }
+  enableCors(app, app.get<AppConfig>(APP_CONFIG));
   app.enableShutdownHooks();
   return app;
 }
@@ -34,4 +35,20 @@ export async function createApp(
 export async function listen(app: INestApplication, config: AppConfig): Promise<void> {
   await app.listen(config.port, config.host);
   app.get(Logger).log(`${config.app} listening on http://${config.host}:${config.port}`);
+}
+
+/**
+ * Browsers may call the APIs from the configured origins only (the console on another
+ * origin than the export API, ADR 0080). Bearer tokens, never cookies: no credentials.
+ */
+function enableCors(app: INestApplication, config: AppConfig): void {
+  if (config.corsAllowedOrigins.length === 0) return;
+  app.enableCors({
+    origin: config.corsAllowedOrigins,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
+    allowedHeaders: ['authorization', 'content-type', 'x-request-id'],
+    exposedHeaders: ['x-request-id', 'content-disposition', 'retry-after'],
+    credentials: false,
+    maxAge: 600,
+  });
 }
