@@ -1,5 +1,5 @@
-import { parseEventFilters } from '@auditlog/events';
-import { buildEventQuery } from './event-query.builder';
+import { parseEventFilters, parseFilterSet, withRestriction } from '@auditlog/events';
+import { buildEventQuery, restrictionClauses } from './event-query.builder';
 
 const now = new Date('2026-06-15T12:00:00.000Z');
 
@@ -61,5 +61,43 @@ describe('buildEventQuery', () => {
         minimum_should_match: 1,
       },
     });
+  });
+});
+
+describe('buildEventQuery with fixed filter sets', () => {
+  const fixed = (params: Record<string, string | string[]>) => {
+    const parsed = parseFilterSet(params);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    return parsed.set;
+  };
+
+  it('ANDs each fixed set as its own clause after the request filters', () => {
+    const parsed = parseEventFilters({ ancestor: ['project:p1', 'project:p2'] }, now);
+    if (!parsed.ok) throw new Error('unexpected');
+    const filters = withRestriction(parsed.filters, fixed({ ancestor: 'project:p1' }));
+    const { bool } = buildEventQuery('acme', filters) as { bool: { filter: unknown[] } };
+    expect(bool.filter).toEqual([
+      { term: { company_id: 'acme' } },
+      { range: { timestamp: { gte: '2026-06-14T12:00:00.000Z', lt: '2026-06-15T12:00:00.000Z' } } },
+      { terms: { scope: ['project:p1', 'project:p2'] } },
+      { bool: { filter: [{ term: { scope: 'project:p1' } }] } },
+    ]);
+  });
+
+  it('adds nothing for an empty fixed set', () => {
+    const parsed = parseEventFilters({}, now);
+    if (!parsed.ok) throw new Error('unexpected');
+    expect(withRestriction(parsed.filters, fixed({}))).toBe(parsed.filters);
+    expect(restrictionClauses([{}])).toEqual([]);
+  });
+
+  it('builds the same clause for a read by id', () => {
+    expect(restrictionClauses([fixed({ action: 'flow.*', 'context.task_id': 't-1' })])).toEqual([
+      {
+        bool: {
+          filter: [{ prefix: { action: 'flow.' } }, { term: { 'context.task_id': 't-1' } }],
+        },
+      },
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import type { EventFilters, Qualifier, TextQuery, TextTerm } from '@auditlog/events';
+import type { EventFilters, FilterSet, Qualifier, TextQuery, TextTerm } from '@auditlog/events';
 
 type QueryClause = Record<string, unknown>;
 
@@ -103,28 +103,48 @@ const TERM_FIELDS = [
   ['ancestors', 'scope'],
   ['outcomes', 'outcome'],
   ['sourceTools', 'source.tool'],
-] as const satisfies ReadonlyArray<readonly [keyof EventFilters, string]>;
+] as const satisfies ReadonlyArray<readonly [keyof FilterSet, string]>;
+
+/** The clauses of one filter set: values of one field OR-ed, fields AND-ed. */
+function setClauses(set: FilterSet): QueryClause[] {
+  const filter: QueryClause[] = [];
+  if (set.actions) filter.push(anyOf(set.actions.map(actionClause)));
+  for (const [key, field] of TERM_FIELDS) {
+    const values = set[key];
+    if (values) filter.push(terms(field, values));
+  }
+  if (set.sourceIps) {
+    filter.push(anyOf(set.sourceIps.map((ip) => ({ term: { 'source.ip': ip } }))));
+  }
+  for (const [key, values] of Object.entries(set.context ?? {})) {
+    filter.push(terms(`context.${key}`, values));
+  }
+  return filter;
+}
+
+/**
+ * Fixed filter sets (a viewer session's), each one bool clause of its own so that nothing
+ * outside it can widen it. Also for reads that build their own query (one event by id).
+ */
+export function restrictionClauses(restrictions: readonly FilterSet[] = []): QueryClause[] {
+  return restrictions
+    .map(setClauses)
+    .filter((clauses) => clauses.length > 0)
+    .map((clauses) => ({ bool: { filter: clauses } }));
+}
 
 /**
  * Translates the filter model into an OpenSearch bool query. The company term is always
- * the first filter and is not derived from user input: tenant isolation lives here.
+ * the first filter and is not derived from user input: tenant isolation lives here. Fixed
+ * filter sets (`restrictions`) follow the request's own filters, each ANDed whole.
  */
 export function buildEventQuery(companyId: string, filters: EventFilters): QueryClause {
   const filter: QueryClause[] = [
     { term: { company_id: companyId } },
     { range: { timestamp: { gte: filters.from, lt: filters.to } } },
+    ...setClauses(filters),
+    ...restrictionClauses(filters.restrictions),
   ];
-  if (filters.actions) filter.push(anyOf(filters.actions.map(actionClause)));
-  for (const [key, field] of TERM_FIELDS) {
-    const values = filters[key];
-    if (values) filter.push(terms(field, values));
-  }
-  if (filters.sourceIps) {
-    filter.push(anyOf(filters.sourceIps.map((ip) => ({ term: { 'source.ip': ip } }))));
-  }
-  for (const [key, values] of Object.entries(filters.context ?? {})) {
-    filter.push(terms(`context.${key}`, values));
-  }
   const bool: QueryClause = { filter };
   if (filters.text) {
     const { must, mustNot } = textQueryClauses(filters.text);

@@ -28,7 +28,31 @@ export interface EventFilters {
   /** The parsed `q` parameter. */
   text?: TextQuery;
   sort: 'asc' | 'desc';
+  /**
+   * Further filter sets, each ANDed as a whole clause of its own (the fixed filters of a
+   * viewer session). The request's own values can then only narrow them: repeating a
+   * field in the request ORs values inside the request's clause, never inside these.
+   */
+  restrictions?: FilterSet[];
 }
+
+/** The list filters of one set, without window, order or text: what a viewer token fixes. */
+export type FilterSet = Pick<
+  EventFilters,
+  | 'actions'
+  | 'categories'
+  | 'operations'
+  | 'actorIds'
+  | 'actorEmails'
+  | 'actorTypes'
+  | 'targetTypes'
+  | 'targetIds'
+  | 'ancestors'
+  | 'outcomes'
+  | 'sourceTools'
+  | 'sourceIps'
+  | 'context'
+>;
 
 /** A free-text word or quoted phrase of `q`. */
 export interface TextTerm {

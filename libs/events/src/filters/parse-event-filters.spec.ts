@@ -1,4 +1,4 @@
-import { parseEventFilters } from './parse-event-filters';
+import { parseEventFilters, parseFilterSet } from './parse-event-filters';
 
 const now = new Date('2026-06-15T12:00:00.000Z');
 const limits = { maxWindowDays: 93, maxLookbackDays: 366 };
@@ -103,5 +103,32 @@ describe('parseEventFilters', () => {
       maxLookbackDays: 366,
     });
     expect(!result.ok && result.errors[0].message).toContain('at most 2 days');
+  });
+});
+
+describe('parseFilterSet', () => {
+  it('parses filter parameters into a set without window, order or text', () => {
+    expect(parseFilterSet({ ancestor: 'project:p1', action: ['flow.*', 'auth.login'] })).toEqual({
+      ok: true,
+      set: { ancestors: ['project:p1'], actions: ['flow.*', 'auth.login'] },
+    });
+    expect(parseFilterSet({})).toEqual({ ok: true, set: {} });
+  });
+
+  it.each([
+    [{ from: '2026-06-01' }, 'from', 'from cannot be a fixed filter'],
+    [{ q: 'deploy' }, 'q', 'q cannot be a fixed filter'],
+    [{ sort: 'asc' }, 'sort', 'sort cannot be a fixed filter'],
+    [{ limit: '5' }, 'limit', 'limit cannot be a fixed filter'],
+    [{ cursor: 'x' }, 'cursor', 'cursor cannot be a fixed filter'],
+    [{ to: '2026-06-01' }, 'to', 'to cannot be a fixed filter'],
+    [{ ancestor: 'project' }, 'ancestor', 'type:id'],
+    [{ company_id: 'acme' }, 'company_id', 'unknown query parameter: company_id'],
+  ])('rejects %j on %s', (params, path, message) => {
+    const result = parseFilterSet(params);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.errors).toEqual([
+      { path, message: expect.stringContaining(message) },
+    ]);
   });
 });

@@ -1,7 +1,12 @@
 import { isIP } from 'node:net';
 import type { FieldProblem } from '../field-problem';
 import { ACTOR_TYPES, OPERATIONS, OUTCOMES } from '../audit-event';
-import { DEFAULT_FILTER_LIMITS, type EventFilters, type FilterLimits } from './event-filters';
+import {
+  DEFAULT_FILTER_LIMITS,
+  type EventFilters,
+  type FilterLimits,
+  type FilterSet,
+} from './event-filters';
 import { ACTION_FILTER_PATTERN, parseTextQuery } from './text-query.parser';
 
 export type QueryParams = Record<string, string | string[] | undefined>;
@@ -19,7 +24,10 @@ const MAX_VALUES_PER_FIELD = 100;
 const MAX_VALUE_LENGTH = 1024;
 const CONTEXT_KEY_PATTERN = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
-type ListField = Exclude<keyof EventFilters, 'from' | 'to' | 'sort' | 'text' | 'context'>;
+type ListField = Exclude<
+  keyof EventFilters,
+  'from' | 'to' | 'sort' | 'text' | 'context' | 'restrictions'
+>;
 
 interface ListFilter {
   param: string;
@@ -232,4 +240,41 @@ export function parseEventFilters(
   }
 
   return errors.length > 0 ? { ok: false, errors } : { ok: true, filters };
+}
+
+/** Parameters a fixed filter set may not hold: window, order, paging and free text stay the reader's. */
+export const NON_FIXED_PARAMS: readonly string[] = ['from', 'to', 'sort', 'q', 'limit', 'cursor'];
+
+export type FilterSetParseResult =
+  { ok: true; set: FilterSet } | { ok: false; errors: FieldProblem[] };
+
+/**
+ * Parses fixed filters (a viewer token's `filters`): the filter parameters of
+ * `GET /v1/events` with the same names and rules, minus from, to, sort, limit, cursor and q.
+ */
+export function parseFilterSet(params: QueryParams): FilterSetParseResult {
+  const errors: FieldProblem[] = Object.keys(params)
+    .filter((name) => NON_FIXED_PARAMS.includes(name))
+    .map((name) => ({ path: name, message: `${name} cannot be a fixed filter` }));
+  const rest = Object.fromEntries(
+    Object.entries(params).filter(([name]) => !NON_FIXED_PARAMS.includes(name)),
+  );
+  const parsed = parseEventFilters(rest);
+  if (!parsed.ok) errors.push(...parsed.errors);
+  if (errors.length > 0 || !parsed.ok) return { ok: false, errors };
+  const {
+    from: _from,
+    to: _to,
+    sort: _sort,
+    text: _text,
+    restrictions: _r,
+    ...set
+  } = parsed.filters;
+  return { ok: true, set };
+}
+
+/** The filters with one more set ANDed as its own clause; an empty set changes nothing. */
+export function withRestriction(filters: EventFilters, set: FilterSet): EventFilters {
+  if (Object.keys(set).length === 0) return filters;
+  return { ...filters, restrictions: [...(filters.restrictions ?? []), set] };
 }
