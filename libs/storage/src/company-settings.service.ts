@@ -100,6 +100,24 @@ export class CompanySettingsService {
     return this.resolve(companyId, stored);
   }
 
+  /** Every company with explicit settings (at most 10,000), sorted by company id. */
+  async listExplicit(): Promise<CompanySettings[]> {
+    const { body } = await this.client.search({
+      index: this.names.companiesAlias,
+      ignore_unavailable: true,
+      allow_no_indices: true,
+      body: { size: 10_000, query: { match_all: {} }, sort: [{ company_id: 'asc' }] },
+    });
+    return (body.hits.hits as Array<{ _source: StoredCompany }>).map((hit) =>
+      this.resolve(hit._source.company_id, hit._source),
+    );
+  }
+
+  /** The settings of a company without explicit ones: the configured default class. */
+  defaultsFor(companyId: string): CompanySettings {
+    return this.resolve(companyId, undefined);
+  }
+
   async setRetentionClass(
     companyId: string,
     retentionClass: string,

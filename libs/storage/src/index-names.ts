@@ -59,6 +59,15 @@ export class IndexNames {
     return `${this.prefix}-exports`;
   }
 
+  /** The concrete action catalog index; clients use the alias. */
+  get catalogIndex(): string {
+    return `${this.prefix}-catalog-v1`;
+  }
+
+  get catalogAlias(): string {
+    return `${this.prefix}-catalog`;
+  }
+
   retentionPolicy(retentionClass: string): string {
     return `${this.prefix}-retention-${retentionClass}`;
   }

@@ -19,3 +19,4 @@ export * from './storage-status.service';
 export * from './event-scanner';
 export * from './export-mappings';
 export * from './digest.repository';
+export * from './catalog';

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Client } from '@opensearch-project/opensearch';
 import { APP_CONFIG, type AppConfig, type AppName } from '@auditlog/config';
+import { CATALOG_MAPPINGS } from './catalog/catalog-mappings';
 import { COMPANY_MAPPINGS } from './company-settings.service';
 import { EVENT_MAPPINGS } from './event-mappings';
 import { EXPORT_MAPPINGS } from './export-mappings';
@@ -15,6 +16,8 @@ import { OPENSEARCH_CLIENT } from './opensearch.client';
  */
 const COMPANY_SETTINGS_OWNERS: ReadonlySet<AppName> = new Set(['query', 'setup']);
 const EXPORT_HISTORY_OWNERS: ReadonlySet<AppName> = new Set(['export', 'export-worker', 'setup']);
+/** Producers register actions through the ingest app; the query app only reads them. */
+const CATALOG_OWNERS: ReadonlySet<AppName> = new Set(['ingest', 'setup']);
 
 export interface SetupReport {
   template: string;
@@ -22,6 +25,8 @@ export interface SetupReport {
   companiesIndex?: string;
   /** The export history index this process ensured, if it owns it. */
   exportsIndex?: string;
+  /** The action catalog index this process ensured, if it owns it. */
+  catalogIndex?: string;
   ism: boolean;
   policies: string[];
 }
@@ -55,12 +60,15 @@ export class StorageSetupService implements OnApplicationBootstrap {
     if (ownsSettings) await this.ensureCompaniesIndex();
     const ownsExports = EXPORT_HISTORY_OWNERS.has(this.config.app);
     if (ownsExports) await this.ensureExportsIndex();
+    const ownsCatalog = CATALOG_OWNERS.has(this.config.app);
+    if (ownsCatalog) await this.ensureCatalogIndex();
     const ism = await this.ism.available();
     if (ism) await this.ism.ensurePolicies();
     return {
       template: this.names.eventsTemplate,
       companiesIndex: ownsSettings ? this.names.companiesIndex : undefined,
       exportsIndex: ownsExports ? this.names.exportsIndex : undefined,
+      catalogIndex: ownsCatalog ? this.names.catalogIndex : undefined,
       ism,
       policies: ism ? this.ism.policies().map((policy) => policy.id) : [],
     };
@@ -105,6 +113,15 @@ export class StorageSetupService implements OnApplicationBootstrap {
       this.names.exportsIndex,
       this.names.exportsAlias,
       EXPORT_MAPPINGS,
+    );
+  }
+
+  /** The action catalog (written by the ingest app), created the same way. */
+  async ensureCatalogIndex(): Promise<void> {
+    await this.ensureIndexWithAlias(
+      this.names.catalogIndex,
+      this.names.catalogAlias,
+      CATALOG_MAPPINGS,
     );
   }
 

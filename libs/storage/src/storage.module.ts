@@ -13,6 +13,7 @@ import { IsmService } from './ism.service';
 import { RetentionSweeper } from './retention-sweeper';
 import { StorageStatusService } from './storage-status.service';
 import { EventScanner } from './event-scanner';
+import { ActionCatalogRepository } from './catalog/action-catalog.repository';
 
 const SERVICES = [
   StorageSetupService,
@@ -25,6 +26,7 @@ const SERVICES = [
   RetentionSweeper,
   StorageStatusService,
   EventScanner,
+  ActionCatalogRepository,
 ];
 
 @Global()

@@ -1,0 +1,2 @@
+export * from './action-catalog.repository';
+export * from './catalog-mappings';
