@@ -83,6 +83,15 @@ export interface QueryConfig {
   cursorSecret?: string;
 }
 
+export interface ViewerConfig {
+  /** Keys that may mint viewer tokens (`VIEWER_TOKEN_KEYS`), in the ingest-key format. */
+  tokenKeys: IngestKeyRecord[];
+  /** HS256 key of viewer session tokens; see docs/console.md for the fallback when unset. */
+  sessionSecret?: string;
+  /** Base URL of the console in sign-in links; the request's origin when unset. */
+  consolePublicUrl?: string;
+}
+
 export interface IntegrityKey {
   id: string;
   pem: string;
@@ -150,4 +159,5 @@ export interface AppConfig {
   console: ConsoleConfig;
   /** Browser origins answered with CORS headers; empty: no CORS at all. */
   corsAllowedOrigins: string[];
+  viewer: ViewerConfig;
 }

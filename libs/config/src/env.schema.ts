@@ -302,6 +302,23 @@ export class EnvSchema {
 
   @IsOptional()
   @IsString()
+  VIEWER_TOKEN_KEYS?: string;
+
+  @IsOptional()
+  @IsString()
+  VIEWER_TOKEN_KEYS_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'VIEWER_SESSION_SECRET must be at least 32 characters' })
+  VIEWER_SESSION_SECRET?: string;
+
+  @IsOptional()
+  @IsUrl({ ...URL_OPTIONS, protocols: ['http', 'https'] })
+  CONSOLE_PUBLIC_URL?: string;
+
+  @IsOptional()
+  @IsString()
   INTEGRITY_SIGNING_KEY?: string;
 
   @IsOptional()

@@ -141,3 +141,54 @@ describe('loadConfig', () => {
     ]);
   });
 });
+
+describe('loadConfig viewer settings', () => {
+  const line = `host:${'b'.repeat(64)}:acme|globex`;
+
+  it('reads viewer-token keys in the ingest-key format, the session secret and console URL', () => {
+    const config = loadConfig('query', {
+      ...base,
+      VIEWER_TOKEN_KEYS: line,
+      VIEWER_SESSION_SECRET: 'v'.repeat(32),
+      CONSOLE_PUBLIC_URL: 'https://audit.example.com/',
+    });
+    expect(config.viewer).toEqual({
+      tokenKeys: [{ id: 'host', sha256: 'b'.repeat(64), companies: ['acme', 'globex'] }],
+      sessionSecret: 'v'.repeat(32),
+      consolePublicUrl: 'https://audit.example.com',
+    });
+    expect(loadConfig('query', base).viewer).toEqual({
+      tokenKeys: [],
+      sessionSecret: undefined,
+      consolePublicUrl: undefined,
+    });
+  });
+
+  it('names bad viewer settings', () => {
+    const keys = problemsOf('query', {
+      ...base,
+      VIEWER_TOKEN_KEYS: 'host:nothex:*',
+      VIEWER_SESSION_SECRET: 'short',
+      CONSOLE_PUBLIC_URL: 'not a url',
+    }).map((problem) => problem.split(':')[0]);
+    expect(keys.sort()).toEqual([
+      'CONSOLE_PUBLIC_URL',
+      'VIEWER_SESSION_SECRET',
+      'VIEWER_TOKEN_KEYS',
+    ]);
+  });
+
+  it('needs a session secret for viewer-token keys when tokens are verified by public key', () => {
+    const { AUTH_JWT_SECRET: _secret, ...publicKeyMode } = {
+      ...base,
+      AUTH_JWKS_URL: 'https://id.example.com/jwks.json',
+      VIEWER_TOKEN_KEYS: line,
+    };
+    expect(problemsOf('query', publicKeyMode)).toEqual([
+      expect.stringMatching(/^VIEWER_SESSION_SECRET: required with VIEWER_TOKEN_KEYS/),
+    ]);
+    expect(
+      problemsOf('query', { ...publicKeyMode, VIEWER_SESSION_SECRET: 'v'.repeat(32) }),
+    ).toEqual([]);
+  });
+});

@@ -49,20 +49,28 @@ function withoutBlanks(env: Env): Env {
   return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
 }
 
-function readIngestKeys(env: EnvSchema, problems: string[]): IngestKeyRecord[] {
-  let text = env.INGEST_API_KEYS ?? '';
-  if (env.INGEST_API_KEYS_FILE) {
+/** Key lines from a variable and its `_FILE` twin, in the ingest-key format. */
+function readKeyLines(
+  name: string,
+  inline: string | undefined,
+  file: string | undefined,
+  problems: string[],
+): IngestKeyRecord[] {
+  let text = inline ?? '';
+  if (file) {
     try {
-      text = `${text}\n${readFileSync(env.INGEST_API_KEYS_FILE, 'utf8')}`;
+      text = `${text}\n${readFileSync(file, 'utf8')}`;
     } catch (error) {
-      problems.push(
-        `INGEST_API_KEYS_FILE: cannot read ${env.INGEST_API_KEYS_FILE} (${String(error)})`,
-      );
+      problems.push(`${name}_FILE: cannot read ${file} (${String(error)})`);
     }
   }
   const parsed = parseIngestKeys(text);
-  problems.push(...parsed.errors.map((error) => `INGEST_API_KEYS: ${error}`));
+  problems.push(...parsed.errors.map((error) => `${name}: ${error}`));
   return parsed.keys;
+}
+
+function readIngestKeys(env: EnvSchema, problems: string[]): IngestKeyRecord[] {
+  return readKeyLines('INGEST_API_KEYS', env.INGEST_API_KEYS, env.INGEST_API_KEYS_FILE, problems);
 }
 
 function readPublicKey(value: string | undefined, problems: string[]): string | undefined {
@@ -107,6 +115,22 @@ export function loadConfig(app: AppName, rawEnv: Env = process.env): AppConfig {
   }
 
   const integrity = readIntegrityConfig(env, problems);
+  const viewerTokenKeys = readKeyLines(
+    'VIEWER_TOKEN_KEYS',
+    env.VIEWER_TOKEN_KEYS,
+    env.VIEWER_TOKEN_KEYS_FILE,
+    problems,
+  );
+  if (
+    needsJwt &&
+    viewerTokenKeys.length > 0 &&
+    !env.VIEWER_SESSION_SECRET &&
+    !env.AUTH_JWT_SECRET
+  ) {
+    problems.push(
+      'VIEWER_SESSION_SECRET: required with VIEWER_TOKEN_KEYS when AUTH_JWT_SECRET is not set (viewer sessions are signed with it)',
+    );
+  }
   const frameAncestors = parseOrigins(
     'CONSOLE_FRAME_ANCESTORS',
     env.CONSOLE_FRAME_ANCESTORS,
@@ -195,6 +219,11 @@ export function loadConfig(app: AppName, rawEnv: Env = process.env): AppConfig {
       frameAncestors,
     },
     corsAllowedOrigins,
+    viewer: {
+      tokenKeys: viewerTokenKeys,
+      sessionSecret: env.VIEWER_SESSION_SECRET,
+      consolePublicUrl: env.CONSOLE_PUBLIC_URL?.replace(/\/+$/, ''),
+    },
   };
 }
 
