@@ -91,6 +91,32 @@ describe('npm start', () => {
     expect(fs.existsSync(path.join(workDir, '.auditlog-demo.json'))).toBe(true);
   });
 
+  it('prints a console link that signs in once as the demo owner', async () => {
+    expect(output).toContain('console http://127.0.0.1:3122/console/');
+    const link = /^\s+(http:\/\/127\.0\.0\.1:3122\/console\/#viewer_token=\S+)$/m.exec(output)?.[1];
+    expect(link).toBeDefined();
+    const page = await fetch(link as string);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+
+    const token = new URL(link as string).hash.replace('#viewer_token=', '');
+    const exchange = () =>
+      fetch('http://127.0.0.1:3122/v1/viewer-sessions', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token }),
+      });
+    const first = await exchange();
+    expect(first.status).toBe(201);
+    const session = (await first.json()) as { session_token: string; company_id: string };
+    expect(session).toMatchObject({ company_id: 'demo-company', subject: 'demo-owner' });
+    const events = await fetch('http://127.0.0.1:3122/v1/events?limit=1', {
+      headers: { authorization: `Bearer ${session.session_token}` },
+    });
+    expect(events.status).toBe(200);
+    expect((await exchange()).status).toBe(401);
+  });
+
   it('prints curl lines that work when pasted', async () => {
     const commands = printedCurlCommands(output);
     expect(commands).toHaveLength(2);

@@ -48,6 +48,27 @@ function shutdown(code: number): void {
   if (children.every((child) => child.exitCode !== null)) process.exit(code);
 }
 
+const ingestUrl = `http://127.0.0.1:${APPS[0].port}`;
+const queryUrl = `http://127.0.0.1:${APPS[1].port}`;
+const exportUrl = `http://127.0.0.1:${APPS[2].port}`;
+
+/** A one-time console link for the demo owner (ADR 0080: viewer tokens). */
+async function consoleLink(viewerKey: string): Promise<string> {
+  const response = await fetch(`${queryUrl}/v1/viewer-tokens`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${viewerKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      company_id: DEMO_COMPANY,
+      subject: 'demo-owner',
+      permissions: ['view', 'export'],
+      ttl_seconds: 3600,
+    }),
+  });
+  if (response.status !== 201)
+    throw new Error(`viewer token refused: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { url: string }).url;
+}
+
 async function main(): Promise<void> {
   const services = await ensureServices({ log: (line) => log(`services: ${line}`) });
   const secrets = demoSecrets();
@@ -56,6 +77,7 @@ async function main(): Promise<void> {
     OPENSEARCH_URL: services.opensearchUrl,
     REDIS_URL: services.redisUrl,
     EXPORT_DIR: env.EXPORT_DIR ?? join(process.cwd(), '.exports'),
+    CONSOLE_DIR: env.CONSOLE_DIR ?? join(REPO_ROOT, 'dist', 'console'),
   };
   const generated: string[] = [];
   if (!env.INGEST_API_KEYS && !env.INGEST_API_KEYS_FILE) {
@@ -66,6 +88,17 @@ async function main(): Promise<void> {
     appEnv.AUTH_JWT_SECRET = secrets.jwtSecret;
     generated.push('AUTH_JWT_SECRET');
   }
+  if (!env.VIEWER_TOKEN_KEYS && !env.VIEWER_TOKEN_KEYS_FILE) {
+    appEnv.VIEWER_TOKEN_KEYS = demoKeyLine(secrets.viewerKey, 'demo-console');
+    generated.push('VIEWER_TOKEN_KEYS');
+  }
+  if (!env.VIEWER_SESSION_SECRET) {
+    appEnv.VIEWER_SESSION_SECRET = secrets.viewerSessionSecret;
+    generated.push('VIEWER_SESSION_SECRET');
+  }
+  // The console is served by the query app; the export API is another origin here.
+  appEnv.CONSOLE_EXPORT_URL ??= exportUrl;
+  appEnv.CORS_ALLOWED_ORIGINS ??= `${queryUrl},${queryUrl.replace('127.0.0.1', 'localhost')}`;
 
   const run = (name: string, main: string[], extraEnv: NodeJS.ProcessEnv): void => {
     const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', ...main)], {
@@ -89,9 +122,6 @@ async function main(): Promise<void> {
     ),
   );
 
-  const ingestUrl = `http://127.0.0.1:${APPS[0].port}`;
-  const queryUrl = `http://127.0.0.1:${APPS[1].port}`;
-  const exportUrl = `http://127.0.0.1:${APPS[2].port}`;
   if (generated.includes('INGEST_API_KEYS')) {
     for (const event of [...demoEvents(DEMO_COMPANY, 40), ...demoEvents('other-company', 10)]) {
       const response = await fetch(`${ingestUrl}/v1/events`, {
@@ -107,8 +137,13 @@ async function main(): Promise<void> {
     }
   }
 
+  const link = generated.includes('VIEWER_TOKEN_KEYS')
+    ? await consoleLink(secrets.viewerKey)
+    : undefined;
+
   log('');
   log('Audit Log Appliance is running');
+  log(`  console ${queryUrl}/console/`);
   log(`  ingest  ${ingestUrl}`);
   log(`  query   ${queryUrl}`);
   log(`  export  ${exportUrl}   (+ export worker)`);
@@ -136,6 +171,12 @@ async function main(): Promise<void> {
     log('');
     log(`Demo company-owner token (${DEMO_COMPANY}, valid 7 days): ${token}`);
     log(`curl -sS '${queryUrl}/v1/events?limit=5' -H 'Authorization: Bearer ${token}'`);
+  }
+  if (link) {
+    log('');
+    log(`Open the console, signed in as the demo owner (one-time link, valid 1 hour):`);
+    log(`  ${link}`);
+    log('  (a new link: restart `npm start`; or paste the owner token at the sign-in page)');
   }
   log('');
   log('Press Ctrl+C to stop the apps (services keep running; `npm run services:down` stops them).');

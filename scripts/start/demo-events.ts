@@ -4,6 +4,7 @@ const ACTORS = [
   { id: 'u-bob', type: 'user', name: 'Bob Chen', email: 'bob@example.com' },
   { id: 'agent-7', type: 'agent', name: 'Deploy assistant' },
   { id: 'svc-ci', type: 'service', name: 'CI pipeline' },
+  { id: 'tok-terraform', type: 'api_token', name: 'Terraform token' },
 ] as const;
 
 const ACTIONS = [
@@ -15,6 +16,19 @@ const ACTIONS = [
   { action: 'secret.read', operation: 'read', target: 'secret' },
 ] as const;
 
+const TOOLS = ['console', 'api', 'terraform', 'cli'] as const;
+
+/** project → environment → service, as a host platform nests its objects. */
+function ancestorsOf(index: number): Array<{ type: string; id: string; name: string }> {
+  const project = (index % 2) + 1;
+  const environment = index % 3 === 0 ? 'production' : 'staging';
+  return [
+    { type: 'project', id: `p${project}`, name: `Project ${project}` },
+    { type: 'environment', id: `p${project}-${environment}`, name: environment },
+    { type: 'service', id: `p${project}-api`, name: 'api' },
+  ];
+}
+
 export function demoEvents(
   companyId: string,
   count: number,
@@ -25,21 +39,40 @@ export function demoEvents(
     const actor = ACTORS[index % ACTORS.length];
     const kind = ACTIONS[index % ACTIONS.length];
     const timestamp = new Date(now.getTime() - (count - index) * 97_000);
+    const impersonated = actor.id === 'u-bob' && index % 3 === 0;
     return {
       id: `demo-${companyId}-${day}-${String(index + 1).padStart(3, '0')}`,
       timestamp: timestamp.toISOString(),
       company_id: companyId,
       action: kind.action,
       operation: kind.operation,
-      actor,
+      actor: impersonated
+        ? { ...actor, impersonator: { id: 'u-support', type: 'user', name: 'Support desk' } }
+        : actor,
       target: {
         type: kind.target,
         id: `${kind.target}-${(index % 5) + 1}`,
         name: `${kind.target} ${(index % 5) + 1}`,
+        ancestors: ancestorsOf(index),
       },
       outcome: kind.action === 'approval.denied' ? 'failure' : 'success',
-      source: { tool: index % 2 === 0 ? 'console' : 'api', ip: `203.0.113.${(index % 200) + 1}` },
+      ...(kind.action === 'approval.denied' ? { reason: 'Change window closed' } : {}),
+      source: { tool: TOOLS[index % TOOLS.length], ip: `203.0.113.${(index % 200) + 1}` },
+      context: {
+        task_id: `task-${Math.floor(index / 4) + 1}`,
+        ...(actor.type === 'agent' ? { agent_id: actor.id } : {}),
+        ...(kind.target === 'flow' ? { flow_id: `flow-${(index % 5) + 1}` } : {}),
+      },
       description: `${actor.name} ${kind.action.replace('.', ' ')}`,
+      ...(kind.operation === 'update'
+        ? {
+            changes: [
+              { field: 'replicas', before: 2, after: 3 },
+              { field: 'image', before: 'api:1.4.0', after: 'api:1.5.0' },
+            ],
+            details: { requested_by: actor.id, ticket: `OPS-${100 + index}` },
+          }
+        : {}),
     };
   });
 }
