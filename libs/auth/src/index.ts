@@ -7,3 +7,7 @@ export * from './jwt-auth.guard';
 export * from './current-principal.decorator';
 export * from './auth.module';
 export * from './installation-admin.guard';
+export * from './viewer-session';
+export * from './permission.guard';
+export * from './fixed-filters';
+export * from './session.controller';

@@ -6,7 +6,7 @@ import { ExtractJwt, Strategy, type StrategyOptionsWithoutRequest } from 'passpo
 import type { Algorithm } from 'jsonwebtoken';
 import { APP_CONFIG, type AppConfig, type AuthConfig } from '@auditlog/config';
 import { ProblemException } from '@auditlog/platform';
-import { type Principal, type Role, ROLES } from './principal';
+import { PERMISSIONS, type Principal, type Role, ROLES } from './principal';
 
 /** Algorithms are pinned by key type so a token can never choose how it is verified. */
 interface KeyOptions {
@@ -90,6 +90,13 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (!roles.includes('installation_admin') && !companyId) {
       throw forbidden('A company owner token must carry a company claim.');
     }
-    return { subject: typeof payload.sub === 'string' ? payload.sub : '', companyId, roles };
+    return {
+      subject: typeof payload.sub === 'string' ? payload.sub : '',
+      companyId,
+      roles,
+      via: 'jwt',
+      permissions: [...PERMISSIONS],
+      expiresAt: new Date(payload.exp * 1000).toISOString(),
+    };
   }
 }

@@ -1,13 +1,28 @@
+import type { QueryParams } from '@auditlog/events';
 import { ProblemException } from '@auditlog/platform';
 
 export const ROLES = ['company_owner', 'installation_admin'] as const;
 export type Role = (typeof ROLES)[number];
+
+/** What a caller may do: `view` the query API, `export` on every export route. */
+export const PERMISSIONS = ['view', 'export'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
 
 export interface Principal {
   subject: string;
   /** The caller's own company; absent only for installation admins. */
   companyId?: string;
   roles: Role[];
+  /** `jwt`: a token of the host's identity provider; `viewer`: a viewer session. */
+  via: 'jwt' | 'viewer';
+  /** JWT principals hold both; viewer sessions what their token granted. */
+  permissions: Permission[];
+  /** A viewer session's fixed filters (query parameters), ANDed to every read. */
+  fixedFilters?: QueryParams;
+  /** The viewer token (grant) a viewer session came from, for the audit trail. */
+  viewerTokenId?: string;
+  /** When the bearer token expires (ISO 8601). */
+  expiresAt?: string;
 }
 
 export function isAdmin(principal: Principal): boolean {
