@@ -92,10 +92,17 @@ describe('storage setup and mappings', () => {
       format: 'json',
     });
     expect((indices as unknown as Array<{ index: string }>).map((row) => row.index).sort()).toEqual(
-      [names.companiesIndex, names.exportsIndex].sort(),
+      [names.companiesIndex, names.exportsIndex, names.catalogIndex].sort(),
     );
     const { body: exportAliases } = await client.indices.getAlias({ name: names.exportsAlias });
     expect(Object.keys(exportAliases)).toEqual([names.exportsIndex]);
+    const { body: catalogAliases } = await client.indices.getAlias({ name: names.catalogAlias });
+    expect(Object.keys(catalogAliases)).toEqual([names.catalogIndex]);
+    const { body: catalogMapping } = await client.indices.getMapping({ index: names.catalogIndex });
+    expect(catalogMapping[names.catalogIndex].mappings).toMatchObject({
+      dynamic: 'strict',
+      properties: { action: { type: 'keyword' }, updated_at: { type: 'date' } },
+    });
   });
 
   it('adds fields introduced since an existing history index was created', async () => {
@@ -141,6 +148,20 @@ describe('storage setup and mappings', () => {
     expect(report.companiesIndex).toBeUndefined();
     const { body: exists } = await client.indices.exists({ index: readerNames.companiesIndex });
     expect(exists).toBe(false);
+    // Ingest writes the action catalog, so it creates that index; query only reads it.
+    expect(report.catalogIndex).toBe(readerNames.catalogIndex);
+    const queryPrefix = `${setup.indexPrefix}-catalog-reader`;
+    const queryNames = new IndexNames(queryPrefix);
+    const queryConfig = loadConfig('query', { ...setup.env, OPENSEARCH_INDEX_PREFIX: queryPrefix });
+    const queryReport = await new StorageSetupService(
+      own,
+      queryConfig,
+      queryNames,
+      new IsmService(own, queryNames, queryConfig),
+    ).run();
+    expect(queryReport.catalogIndex).toBeUndefined();
+    const { body: catalogExists } = await client.indices.exists({ index: queryNames.catalogIndex });
+    expect(catalogExists).toBe(false);
     const { body: templates } = await client.indices.getIndexTemplate({
       name: readerNames.eventsTemplate,
     });
