@@ -5,6 +5,7 @@ import { type CreateAppOptions, PlatformModule } from '@auditlog/platform';
 import { EventsController } from './events/events.controller';
 import { IngestService } from './events/ingest.service';
 import { GroupCommitService } from './events/group-commit.service';
+import { CatalogController } from './catalog/catalog.controller';
 
 @Module({})
 export class IngestModule {
@@ -15,7 +16,7 @@ export class IngestModule {
     return {
       module: IngestModule,
       imports: [PlatformModule.forRoot(config), IngestAuthModule],
-      controllers: [EventsController],
+      controllers: [EventsController, CatalogController],
       providers: [IngestService, GroupCommitService],
     };
   }
