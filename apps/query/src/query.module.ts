@@ -10,6 +10,10 @@ import { EventsController } from './events/events.controller';
 import { EventsQueryService } from './events/events-query.service';
 import { QueryAuditService } from './events/query-audit.service';
 import { IntegrityModule } from './integrity/integrity.module';
+import { CatalogController } from './catalog/catalog.controller';
+import { CatalogService } from './catalog/catalog.service';
+import { CompanyDirectoryService } from './admin/company-directory.service';
+import { EventCountsService } from './events/event-counts.service';
 
 @Module({})
 export class QueryModule {
@@ -22,8 +26,15 @@ export class QueryModule {
         ScheduleModule.forRoot(),
         IntegrityModule,
       ],
-      controllers: [EventsController, AdminController, ConsoleController],
-      providers: [EventsQueryService, QueryAuditService, RetentionSweepScheduler],
+      controllers: [EventsController, AdminController, ConsoleController, CatalogController],
+      providers: [
+        EventsQueryService,
+        QueryAuditService,
+        RetentionSweepScheduler,
+        EventCountsService,
+        CatalogService,
+        CompanyDirectoryService,
+      ],
     };
   }
 }

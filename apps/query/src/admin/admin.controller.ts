@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Param, Put, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import {
   CurrentPrincipal,
   InstallationAdminGuard,
@@ -13,6 +14,8 @@ import {
   StorageStatusService,
   UnknownRetentionClassError,
 } from '@auditlog/storage';
+import { COMPANY_LIST_SCHEMA } from './admin.openapi';
+import { type CompanyListEntry, CompanyDirectoryService } from './company-directory.service';
 
 const COMPANY_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -46,7 +49,15 @@ export class AdminController {
   constructor(
     private readonly companies: CompanySettingsService,
     private readonly storage: StorageStatusService,
+    private readonly directory: CompanyDirectoryService,
   ) {}
+
+  @Get('companies')
+  @ApiOperation({ summary: 'Companies with recent events or explicit settings (company picker)' })
+  @ApiOkResponse({ schema: COMPANY_LIST_SCHEMA })
+  companyList(): Promise<{ companies: CompanyListEntry[] }> {
+    return this.directory.list();
+  }
 
   @Get('companies/:companyId')
   company(@Param('companyId') companyId: string): Promise<CompanySettings> {
