@@ -15,7 +15,7 @@ interface Container {
   env?: Array<{
     name: string;
     value?: string;
-    valueFrom?: { secretKeyRef?: { name: string; key: string } };
+    valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } };
   }>;
   envFrom?: Array<{ configMapRef?: { name: string } }>;
   securityContext?: Record<string, unknown>;
@@ -23,7 +23,7 @@ interface Container {
   readinessProbe?: { httpGet?: { path: string } };
   livenessProbe?: { httpGet?: { path: string } };
   startupProbe?: { httpGet?: { path: string } };
-  volumeMounts?: Array<{ name: string; mountPath: string }>;
+  volumeMounts?: Array<{ name: string; mountPath: string; readOnly?: boolean }>;
 }
 
 interface PodSpec {
@@ -32,7 +32,7 @@ interface PodSpec {
   volumes?: Array<{
     name: string;
     persistentVolumeClaim?: { claimName: string };
-    secret?: { secretName: string };
+    secret?: { secretName: string; items?: Array<{ key: string; path: string }> };
   }>;
   automountServiceAccountToken?: boolean;
 }
@@ -66,6 +66,7 @@ const SCENARIOS: Array<[string, string[]]> = [
   ['ingress and autoscaling', ['required', 'ingress-hpa']],
   ['existing secrets', ['required', 'existing-secrets']],
   ['external Redis with TLS and JWKS', ['required', 'external-redis-tls']],
+  ['the console embedded, with viewer tokens', ['required', 'console-viewer']],
 ];
 
 describe('Helm chart helm/auditlog', () => {
@@ -124,6 +125,22 @@ describe('Helm chart helm/auditlog', () => {
     ['a non-https OpenSearch URL', ['--set', 'opensearch.url=opensearch:9200']],
     ['a short JWT secret', ['--set', 'auth.jwtSecret=short']],
     ['an unknown top-level key', ['--set', 'replicas=3']],
+    ['frame ancestors given as one string', ['--set', 'console.frameAncestors=https://a.example']],
+    [
+      'a wildcard frame ancestor',
+      ['--set-json', 'console.frameAncestors=["https://*.platform.example.com"]'],
+    ],
+    [
+      'a frame ancestor with a path',
+      ['--set-json', 'console.frameAncestors=["https://platform.example.com/app"]'],
+    ],
+    ['a CORS origin without a scheme', ['--set-json', 'console.corsAllowedOrigins=["platform"]']],
+    ['a console public URL without a scheme', ['--set', 'console.publicUrl=auditlog.example.com']],
+    ['a non-http export URL', ['--set', 'console.exportUrl=ftp://export.example.com']],
+    ['an unknown console key', ['--set', 'console.theme=dark']],
+    ['a short viewer session secret', ['--set', 'viewerTokens.sessionSecret=short']],
+    ['viewer token keys given as a list', ['--set-json', 'viewerTokens.keys=["a:b:*"]']],
+    ['an unknown viewerTokens key', ['--set', 'viewerTokens.ttl=900']],
   ])('rejects %s through values.schema.json', async (_what, args) => {
     const result = await helm(['template', 'audit', CHART, '-f', valuesFile('required'), ...args]);
     expect(result.code).not.toBe(0);
@@ -132,8 +149,13 @@ describe('Helm chart helm/auditlog', () => {
 
   it('ships no credentials in its default values', () => {
     const defaults = fs.readFileSync(path.join(CHART, 'values.yaml'), 'utf8');
-    const assigned = [...defaults.matchAll(/(password|jwtSecret|keys|url):\s*"([^"]*)"/g)];
-    expect(assigned.length).toBeGreaterThan(5);
+    const assigned = [
+      ...defaults.matchAll(/(\w*(?:password|[sS]ecret|keys|[uU]rl)):\s*"([^"]*)"/g),
+    ];
+    expect(assigned.map(([, name]) => name)).toEqual(
+      expect.arrayContaining(['sessionSecret', 'keys', 'publicUrl', 'exportUrl']),
+    );
+    expect(assigned.length).toBeGreaterThan(9);
     expect(assigned.filter(([, , value]) => value !== '')).toEqual([]);
   });
 
@@ -336,7 +358,7 @@ describe('Helm chart helm/auditlog', () => {
       ),
     );
     expect(new Set(refs)).toEqual(
-      new Set(['auditlog-opensearch', 'auditlog-redis', 'auditlog-jwt']),
+      new Set(['auditlog-opensearch', 'auditlog-redis', 'auditlog-jwt', 'auditlog-viewer-tokens']),
     );
     const job = podSpec(byName(objects, 'Job', 'audit-auditlog-setup'));
     expect(job.volumes).toContainEqual(
@@ -370,4 +392,302 @@ describe('Helm chart helm/auditlog', () => {
       'https://login.example.com/.well-known/jwks.json',
     );
   });
+
+  describe('console and viewer tokens', () => {
+    const QUERY = 'audit-auditlog-query';
+    const EXPORT = 'audit-auditlog-export';
+    const KEYS_FILE = '/etc/auditlog/viewer-token-keys/viewer-token-keys';
+    const containerOf = (objects: KubeObject[], name: string): Container =>
+      podSpec(byName(objects, 'Deployment', `audit-auditlog-${name}`)).containers[0];
+    const envOf = (objects: KubeObject[], name: string) => containerOf(objects, name).env ?? [];
+    const CONSOLE_KEYS = [
+      'CONSOLE_FRAME_ANCESTORS',
+      'CORS_ALLOWED_ORIGINS',
+      'CONSOLE_PUBLIC_URL',
+      'CONSOLE_EXPORT_URL',
+    ];
+
+    it('sets nothing for the console by default: same origin, no CORS, no viewer keys', async () => {
+      const objects = await render(['required']);
+      const data = byName(objects, 'ConfigMap', 'audit-auditlog').data ?? {};
+      for (const key of CONSOLE_KEYS) expect(data).not.toHaveProperty(key);
+      for (const deployment of ofKind(objects, 'Deployment')) {
+        const [container] = podSpec(deployment).containers;
+        expect((container.env ?? []).map((e) => e.name)).not.toEqual(
+          expect.arrayContaining([expect.stringMatching(/^VIEWER_/)]),
+        );
+        expect(podSpec(deployment).volumes?.map((v) => v.name)).not.toContain('viewer-token-keys');
+      }
+      const [secret] = ofKind(objects, 'Secret');
+      expect(Object.keys(secret.stringData ?? {})).not.toEqual(
+        expect.arrayContaining([expect.stringMatching(/^viewer-/)]),
+      );
+    });
+
+    it('puts the console values into the ConfigMap every process reads', async () => {
+      const objects = await render(['required', 'console-viewer']);
+      const data = byName(objects, 'ConfigMap', 'audit-auditlog').data ?? {};
+      expect(data).toMatchObject({
+        CONSOLE_FRAME_ANCESTORS: 'https://platform.example.com,https://admin.example.com:8443',
+        CORS_ALLOWED_ORIGINS: 'https://platform.example.com',
+        CONSOLE_PUBLIC_URL: 'https://auditlog.example.com',
+      });
+      // Same origin behind the Ingress: the console finds the export API on its own host.
+      expect(data).not.toHaveProperty('CONSOLE_EXPORT_URL');
+      for (const name of ['query', 'export']) {
+        expect(containerOf(objects, name).envFrom).toContainEqual({
+          configMapRef: { name: 'audit-auditlog' },
+        });
+      }
+      const split = await render(
+        ['required', 'console-viewer'],
+        ['--set', 'console.exportUrl=https://export.auditlog.example.com'],
+      );
+      expect(byName(split, 'ConfigMap', 'audit-auditlog').data?.CONSOLE_EXPORT_URL).toBe(
+        'https://export.auditlog.example.com',
+      );
+    });
+
+    it('mounts the viewer-token keys as a file into the query pods only', async () => {
+      const objects = await render(['required', 'console-viewer']);
+      const [secret] = ofKind(objects, 'Secret');
+      expect(secret.stringData?.['viewer-token-keys']).toBe(
+        [
+          'platform:5d5b09f6dcb2d53a5fffc60c4ac0d55fabdf556069d6631545f42aa6e3500f2e:*',
+          'support:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08:acme|globex',
+          '',
+        ].join('\n'),
+      );
+      const query = containerOf(objects, 'query');
+      expect(query.env).toContainEqual({ name: 'VIEWER_TOKEN_KEYS_FILE', value: KEYS_FILE });
+      expect(query.env?.map((e) => e.name)).not.toContain('VIEWER_TOKEN_KEYS');
+      const mount = query.volumeMounts?.find((m) => m.name === 'viewer-token-keys');
+      expect(mount).toEqual({
+        name: 'viewer-token-keys',
+        mountPath: path.posix.dirname(KEYS_FILE),
+        readOnly: true,
+      });
+      const volume = podSpec(byName(objects, 'Deployment', QUERY)).volumes?.find(
+        (v) => v.name === 'viewer-token-keys',
+      );
+      expect(volume?.secret).toEqual({
+        secretName: 'audit-auditlog',
+        items: [{ key: 'viewer-token-keys', path: path.posix.basename(KEYS_FILE) }],
+      });
+      for (const name of ['ingest', 'export', 'export-worker']) {
+        expect(envOf(objects, name).map((e) => e.name)).not.toContain('VIEWER_TOKEN_KEYS_FILE');
+        expect(
+          podSpec(byName(objects, 'Deployment', `audit-auditlog-${name}`)).volumes?.map(
+            (v) => v.name,
+          ),
+        ).not.toContain('viewer-token-keys');
+      }
+    });
+
+    it('gives query and export the same session secret from the Secret, nobody else', async () => {
+      const objects = await render(['required', 'console-viewer']);
+      const [secret] = ofKind(objects, 'Secret');
+      expect(secret.stringData?.['viewer-session-secret']).toBe(
+        'test-viewer-session-secret-0123456789abcdef',
+      );
+      const refs = ['query', 'export'].map(
+        (name) => envOf(objects, name).find((e) => e.name === 'VIEWER_SESSION_SECRET')?.valueFrom,
+      );
+      for (const ref of refs) {
+        expect(ref).toEqual({
+          secretKeyRef: { name: 'audit-auditlog', key: 'viewer-session-secret', optional: false },
+        });
+      }
+      for (const name of ['ingest', 'export-worker']) {
+        expect(envOf(objects, name).map((e) => e.name)).not.toContain('VIEWER_SESSION_SECRET');
+      }
+    });
+
+    it('reads both from viewerTokens.existingSecret, the session secret optional there', async () => {
+      const objects = await render(['required', 'existing-secrets']);
+      for (const name of ['query', 'export']) {
+        expect(envOf(objects, name).find((e) => e.name === 'VIEWER_SESSION_SECRET')).toEqual({
+          name: 'VIEWER_SESSION_SECRET',
+          valueFrom: {
+            secretKeyRef: {
+              name: 'auditlog-viewer-tokens',
+              key: 'viewer-session-secret',
+              optional: true,
+            },
+          },
+        });
+      }
+      expect(envOf(objects, 'query')).toContainEqual({
+        name: 'VIEWER_TOKEN_KEYS_FILE',
+        value: KEYS_FILE,
+      });
+      expect(podSpec(byName(objects, 'Deployment', QUERY)).volumes).toContainEqual({
+        name: 'viewer-token-keys',
+        secret: {
+          secretName: 'auditlog-viewer-tokens',
+          items: [{ key: 'viewer-token-keys', path: 'viewer-token-keys' }],
+        },
+      });
+    });
+
+    it('rolls the pods when a console value or a viewer secret changes', async () => {
+      const checksums = async (extra: string[]) => {
+        const objects = await render(['required', 'console-viewer'], extra);
+        return Object.fromEntries(
+          [QUERY, EXPORT].map((name) => [
+            name,
+            (
+              byName(objects, 'Deployment', name).spec as {
+                template: { metadata: { annotations: Record<string, string> } };
+              }
+            ).template.metadata.annotations,
+          ]),
+        );
+      };
+      const before = await checksums([]);
+      const ancestors = await checksums([
+        '--set-json',
+        'console.frameAncestors=["https://other.example.com"]',
+      ]);
+      const secret = await checksums([
+        '--set',
+        'viewerTokens.sessionSecret=another-viewer-session-secret-0123456789',
+      ]);
+      for (const name of [QUERY, EXPORT]) {
+        expect(ancestors[name]['checksum/config']).not.toBe(before[name]['checksum/config']);
+        expect(ancestors[name]['checksum/secret']).toBe(before[name]['checksum/secret']);
+        expect(secret[name]['checksum/secret']).not.toBe(before[name]['checksum/secret']);
+        expect(secret[name]['checksum/config']).toBe(before[name]['checksum/config']);
+      }
+    });
+
+    it('refuses viewer-token keys without a way to sign sessions', async () => {
+      const args = [
+        '-f',
+        valuesFile('required'),
+        '-f',
+        valuesFile('external-redis-tls'), // JWKS: no HS256 secret to derive from
+        '--set',
+        'viewerTokens.keys=platform:5d5b09f6dcb2d53a5fffc60c4ac0d55fabdf556069d6631545f42aa6e3500f2e:*',
+      ];
+      const refused = await helm(['template', 'audit', CHART, ...args]);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain(
+        'viewerTokens.sessionSecret (or viewerTokens.existingSecret)',
+      );
+      const accepted = await helm([
+        'template',
+        'audit',
+        CHART,
+        ...args,
+        '--set',
+        'viewerTokens.sessionSecret=test-viewer-session-secret-0123456789abcdef',
+      ]);
+      expect(accepted.code).toBe(0);
+      // With an HS256 secret the apps derive the session key from it.
+      const derived = await helm([
+        'template',
+        'audit',
+        CHART,
+        '-f',
+        valuesFile('required'),
+        '--set',
+        'viewerTokens.keys=platform:5d5b09f6dcb2d53a5fffc60c4ac0d55fabdf556069d6631545f42aa6e3500f2e:*',
+      ]);
+      expect(derived.code).toBe(0);
+    });
+
+    it('routes the console host: /console and / to query, /v1/exports to export', async () => {
+      const objects = await render(['required', 'console-viewer']);
+      const [ingress] = ofKind(objects, 'Ingress');
+      const rules = (ingress.spec as { rules: IngressRule[] }).rules;
+      const consoleHost = 'auditlog.example.com';
+      const cases: Array<[string, string, string | undefined]> = [
+        [consoleHost, '/', QUERY],
+        [consoleHost, '/console', QUERY],
+        [consoleHost, '/console/', QUERY],
+        [consoleHost, '/console/?target_id=svc-1', QUERY],
+        [consoleHost, '/console/config.json', QUERY],
+        [consoleHost, '/console/assets/index-3f9a1c.js', QUERY],
+        [consoleHost, '/console/embed.js', QUERY],
+        [consoleHost, '/v1/events', QUERY],
+        [consoleHost, '/v1/events/histogram', QUERY],
+        [consoleHost, '/v1/catalog', QUERY],
+        [consoleHost, '/v1/session', QUERY],
+        [consoleHost, '/v1/viewer-tokens', QUERY],
+        [consoleHost, '/v1/viewer-sessions', QUERY],
+        [consoleHost, '/v1/integrity/verify', QUERY],
+        [consoleHost, '/v1/admin/companies', QUERY],
+        [consoleHost, '/v1/exports', EXPORT],
+        [consoleHost, '/v1/exports/stream?format=csv', EXPORT],
+        [consoleHost, '/v1/exports/01J9/download', EXPORT],
+        [consoleHost, '/v1/exportsx', QUERY],
+        ['ingest.auditlog.example.com', '/v1/events', 'audit-auditlog-ingest'],
+        ['ingest.auditlog.example.com', '/console/', 'audit-auditlog-ingest'],
+        ['other.example.com', '/console/', undefined],
+      ];
+      expect(cases.map(([host, url]) => [host, url, routeOf(rules, host, url)])).toEqual(cases);
+      // The one host serves the console and both APIs: no CORS, exportUrl "" works.
+      expect(byName(objects, 'ConfigMap', 'audit-auditlog').data).not.toHaveProperty(
+        'CONSOLE_EXPORT_URL',
+      );
+    });
+
+    it('prints the console URL in the notes when the Ingress is on', async () => {
+      const notes = async (files: string[], extra: string[] = []) => {
+        const out = await helmOrThrow([
+          'install',
+          'audit',
+          CHART,
+          '--dry-run=client',
+          '--namespace',
+          'audit',
+          ...files.flatMap((file) => ['-f', valuesFile(file)]),
+          ...extra,
+        ]);
+        return out.slice(out.indexOf('NOTES:'));
+      };
+      const withTls = await notes(['required', 'console-viewer']);
+      expect(withTls).toMatch(/^NOTES:/);
+      expect(withTls).toContain('  https://auditlog.example.com/console/\n');
+      expect(withTls).not.toContain('ingest.auditlog.example.com/console/');
+      const plain = await notes(['required'], ['--set', 'ingress.enabled=true']);
+      expect(plain).toContain('  http://auditlog.example.com/console/\n');
+      const none = await notes(['required']);
+      expect(none).not.toMatch(/https?:\/\/auditlog\.example\.com\/console\//);
+      expect(none).toContain('http://localhost:3002/console/');
+    });
+  });
 });
+
+interface IngressRule {
+  host: string;
+  http: {
+    paths: Array<{ path: string; pathType: string; backend: { service: { name: string } } }>;
+  };
+}
+
+/**
+ * The Service an Ingress sends a request to, by the Kubernetes rules: the host must match,
+ * an Exact path beats any Prefix, and the longest Prefix wins, matched element by element
+ * (`/v1/exports` matches `/v1/exports/x`, not `/v1/exportsx`).
+ */
+function routeOf(rules: IngressRule[], host: string, url: string): string | undefined {
+  const requestPath = url.split('?')[0];
+  const elements = (p: string) => p.split('/').filter(Boolean);
+  const candidates = rules
+    .filter((rule) => rule.host === host)
+    .flatMap((rule) => rule.http.paths)
+    .filter(({ path: p, pathType }) => {
+      if (pathType === 'Exact') return p === requestPath;
+      const prefix = elements(p);
+      const request = elements(requestPath);
+      return prefix.every((element, i) => request[i] === element);
+    })
+    .sort(
+      (a, b) =>
+        Number(b.pathType === 'Exact') - Number(a.pathType === 'Exact') ||
+        elements(b.path).length - elements(a.path).length,
+    );
+  return candidates[0]?.backend.service.name;
+}

@@ -61,6 +61,9 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "auditlog.ingestKeysSecret" -}}
 {{- default (include "auditlog.secretName" .) .Values.ingestKeys.existingSecret -}}
 {{- end -}}
+{{- define "auditlog.viewerTokensSecret" -}}
+{{- default (include "auditlog.secretName" .) .Values.viewerTokens.existingSecret -}}
+{{- end -}}
 
 {{/* Fails early with a clear message when a required value is missing. */}}
 {{- define "auditlog.validate" -}}
@@ -82,12 +85,18 @@ app.kubernetes.io/component: {{ .component }}
 {{- $_ := required "opensearch.users.setup.username and password (or setup.adminCertSecret) are required for the setup job" .Values.opensearch.users.setup.password -}}
 {{- end -}}
 {{- end -}}
+{{- if and .Values.viewerTokens.keys (not .Values.viewerTokens.sessionSecret) (not .Values.viewerTokens.existingSecret) (not .Values.auth.jwtSecret) (not .Values.auth.existingSecret) -}}
+{{- fail "viewerTokens.sessionSecret (or viewerTokens.existingSecret) is required with viewerTokens.keys when auth uses jwtPublicKey or jwksUrl" -}}
+{{- end -}}
 {{- if and .Values.setup.enabled (not .Values.setup.adminCertSecret) -}}
 {{- $_ := required "opensearch.users.setup.username is required for the setup job (or setup.adminCertSecret)" .Values.opensearch.users.setup.username -}}
 {{- end -}}
 {{- end -}}
 
-{{/* Secret environment of one process; call with (dict "root" $ "user" "ingest" "extra" list). */}}
+{{/*
+Secret environment of one process; call with (dict "root" $ "user" "ingest" "extra" list),
+plus "viewer" true for the processes that verify viewer sessions (query, export).
+*/}}
 {{- define "auditlog.env" -}}
 {{- $root := .root -}}
 {{- if .user }}
@@ -119,6 +128,14 @@ app.kubernetes.io/component: {{ .component }}
       name: {{ include "auditlog.authSecret" $root }}
       key: jwt-public-key
       optional: {{ not $root.Values.auth.jwtPublicKey }}
+{{- end }}
+{{- if and .viewer (or $root.Values.viewerTokens.sessionSecret $root.Values.viewerTokens.existingSecret) }}
+- name: VIEWER_SESSION_SECRET
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "auditlog.viewerTokensSecret" $root }}
+      key: viewer-session-secret
+      optional: {{ not $root.Values.viewerTokens.sessionSecret }}
 {{- end }}
 {{- with $root.Values.extraEnv }}
 {{ toYaml . }}
