@@ -5,18 +5,35 @@ import { ensureServices } from '../scripts/services';
 
 const ROOT = path.resolve(__dirname, '..');
 const BUILT_ENTRY = path.join(ROOT, 'dist/apps/ingest/src/main.js');
+const CONSOLE_SOURCES = path.join(ROOT, 'apps', 'console');
+const BUILT_CONSOLE = path.join(ROOT, 'dist/console/index.html');
+const SKIPPED = [path.join(ROOT, 'libs', 'testing'), CONSOLE_SOURCES];
 
-/** Newest mtime of the sources that `npm run build` compiles (not specs, not libs/testing). */
+/**
+ * Newest mtime of the sources that `tsc` compiles (not specs, not libs/testing, not the
+ * console, which Vite builds).
+ */
 function newestSource(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const file = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (file !== path.join(ROOT, 'libs', 'testing'))
-        newest = Math.max(newest, newestSource(file));
+      if (!SKIPPED.includes(file)) newest = Math.max(newest, newestSource(file));
     } else if (entry.name.endsWith('.ts') && !/\.(e2e-)?spec\.ts$/.test(entry.name)) {
       newest = Math.max(newest, statSync(file).mtimeMs);
     }
+  }
+  return newest;
+}
+
+/** Newest mtime of every file under apps/console (sources, styles, index.html, vite config). */
+function newestConsoleSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestConsoleSource(file));
+    else if (!/\.(e2e-)?spec\.tsx?$/.test(entry.name))
+      newest = Math.max(newest, statSync(file).mtimeMs);
   }
   return newest;
 }
@@ -34,6 +51,22 @@ function buildWhenStale(): void {
   if (result.status !== 0) throw new Error('npm run build failed');
 }
 
+/**
+ * The console suites load dist/console from the query app: rebuilt with Vite when missing
+ * or older than any file under apps/console (also after `npm run build` emptied dist/).
+ */
+function buildConsoleWhenStale(): void {
+  if (!existsSync(CONSOLE_SOURCES)) return;
+  const built = existsSync(BUILT_CONSOLE) ? statSync(BUILT_CONSOLE).mtimeMs : 0;
+  if (built >= newestConsoleSource(CONSOLE_SOURCES)) return;
+  process.stdout.write('[build] vite build -c apps/console/vite.config.ts\n');
+  const result = spawnSync('npx', ['vite', 'build', '-c', 'apps/console/vite.config.ts'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (result.status !== 0) throw new Error('vite build of the console failed');
+}
+
 /** Provisions real OpenSearch and Redis once per run; workers inherit the URLs. */
 export default async function globalSetup(): Promise<void> {
   const endpoints = await ensureServices({
@@ -43,4 +76,5 @@ export default async function globalSetup(): Promise<void> {
   process.env.REDIS_URL = endpoints.redisUrl;
   process.env.AUDITLOG_ISM_AVAILABLE = String(endpoints.ismAvailable);
   buildWhenStale();
+  buildConsoleWhenStale();
 }

@@ -5,3 +5,4 @@ export * from './opensearch';
 export * from './storage-fixtures';
 export * from './hostile-text';
 export * from './app-process';
+export * from './browser';
