@@ -64,7 +64,10 @@ function buildConsoleWhenStale(): void {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  if (result.status !== 0) throw new Error('vite build of the console failed');
+  // Only the console suites need it: they fail on their own, naming the missing build, while
+  // every other suite still runs.
+  if (result.status !== 0)
+    process.stdout.write('[build] vite build of the console failed; console suites will fail\n');
 }
 
 /** Provisions real OpenSearch and Redis once per run; workers inherit the URLs. */
