@@ -18,6 +18,8 @@ describe('docs/openapi/query.json', () => {
         '/v1/events/{id}',
         '/v1/events/histogram',
         '/v1/events/facets',
+        '/v1/catalog',
+        '/v1/admin/companies',
       ]),
     );
     const names = (document.paths['/v1/events'].get?.parameters ?? []).map((parameter) =>
