@@ -1,0 +1,259 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { Client } from '@opensearch-project/opensearch';
+import { Redis } from 'ioredis';
+import type { Env } from '@auditlog/config';
+import {
+  adminToken,
+  dropPrefix,
+  freePort,
+  keyLine,
+  newSecret,
+  ownerToken,
+  testClient,
+  testEnvironment,
+  type TestKey,
+  waitFor,
+} from '@auditlog/testing';
+import { dropExportQueue, startWorker, stopWorker, type WorkerProcess } from '../export/support';
+import { COMPANY_A, COMPANY_B, type SeedInput, seedEvents } from './seed';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+interface Served {
+  name: string;
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+/** Runs one built app (`dist/apps/<name>/src/main.js`) on loopback and waits until ready. */
+async function startBuilt(name: string, env: Env, port: number): Promise<Served> {
+  const entry = path.join(ROOT, 'dist', 'apps', name, 'src', 'main.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run through jest's global setup`);
+  const child = spawn(process.execPath, [entry], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`${name} exited ${child.exitCode}: ${output}`);
+      return fetch(`${url}/health/ready`).then(
+        (response) => response.ok,
+        () => false,
+      );
+    },
+    { timeoutMs: 90_000, intervalMs: 200 },
+  );
+  return { name, child, url, output: () => output };
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    child.once('exit', () => done());
+    child.kill('SIGTERM');
+  });
+}
+
+export interface ViewerTokenRequest {
+  company_id: string;
+  subject: string;
+  roles?: string[];
+  filters?: Record<string, string | string[]>;
+  permissions?: string[];
+  ttl_seconds?: number;
+}
+
+export interface ViewerToken {
+  token: string;
+  expires_at: string;
+  url: string;
+}
+
+export interface ConsoleStack {
+  ingestUrl: string;
+  queryUrl: string;
+  exportUrl: string;
+  /** `<query origin>/console/` */
+  consoleUrl: string;
+  indexPrefix: string;
+  jwtSecret: string;
+  ownerA: string;
+  ownerB: string;
+  admin: string;
+  /** The instant the seed's timestamps are relative to. */
+  seededAt: number;
+  seeded: SeedInput[];
+  ingest(events: SeedInput[]): Promise<void>;
+  /** Polls the query API (as admin) until every id is searchable in its company. */
+  waitSearchable(events: SeedInput[]): Promise<void>;
+  mintViewerToken(body: ViewerTokenRequest): Promise<ViewerToken>;
+  /** A console URL with the query string (filters etc.) and no sign-in. */
+  console(query?: string): string;
+  /** Everything the apps printed, for failure messages. */
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real appliance for one console suite: ingest, query (serving dist/console), export and
+ * the export worker from the production build, on free ports, with the suite's own index and
+ * Redis key prefixes; the seed ingested through the ingest API and searchable.
+ */
+export async function startConsoleStack(suite: string, env: Env = {}): Promise<ConsoleStack> {
+  const built = path.join(ROOT, 'dist', 'console', 'index.html');
+  if (!existsSync(built))
+    throw new Error(`${built} is missing: the console build failed (see the global setup output)`);
+  const [ingestPort, queryPort, exportPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
+  const queryUrl = `http://127.0.0.1:${queryPort}`;
+  const exportUrl = `http://127.0.0.1:${exportPort}`;
+  const exportDir = mkdtempSync(path.join(tmpdir(), `auditlog-${suite}-exports-`));
+  const viewerKey: TestKey = { id: 'host-platform', secret: newSecret(), companies: '*' };
+  const setup = testEnvironment(suite, [{ id: 'producer', companies: '*' }], {
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    EXPORT_DIR: exportDir,
+    EXPORT_MAINTENANCE_INTERVAL_SECONDS: '0',
+    CONSOLE_DIR: path.join(ROOT, 'dist', 'console'),
+    CONSOLE_EXPORT_URL: exportUrl,
+    CONSOLE_PUBLIC_URL: queryUrl,
+    CORS_ALLOWED_ORIGINS: queryUrl,
+    VIEWER_TOKEN_KEYS: keyLine(viewerKey),
+    ...env,
+  });
+  const ingestKey = setup.keys.producer.secret;
+  const client: Client = testClient();
+  const served: Served[] = [];
+  let worker: WorkerProcess | undefined;
+
+  const stopAll = async () => {
+    await stopWorker(worker);
+    await Promise.all(served.map((app) => stop(app.child)));
+  };
+  try {
+    // Query first: its storage setup puts the index templates in place before any event.
+    served.push(await startBuilt('query', setup.env, queryPort));
+    served.push(
+      ...(await Promise.all([
+        startBuilt('ingest', setup.env, ingestPort),
+        startBuilt('export', setup.env, exportPort),
+      ])),
+    );
+    worker = await startWorker(ROOT, setup.env);
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  const ingestUrl = `http://127.0.0.1:${ingestPort}`;
+  const admin = adminToken(setup.jwtSecret, { expiresIn: '2h' });
+
+  const ingest = async (events: SeedInput[]) => {
+    const response = await fetch(`${ingestUrl}/v1/events/batch`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ingestKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(events),
+    });
+    const body = await response.text();
+    if (response.status !== 200) throw new Error(`ingest answered ${response.status}: ${body}`);
+  };
+  const waitSearchable = async (events: SeedInput[]) => {
+    const companies = [...new Set(events.map((event) => event.company_id))];
+    await waitFor(
+      async () => {
+        for (const company of companies) {
+          const ids = events.filter((e) => e.company_id === company).map((e) => e.id);
+          const url = new URL(`${queryUrl}/v1/events`);
+          url.searchParams.set('company_id', company);
+          url.searchParams.set('from', new Date(Date.now() - 7 * 86_400_000).toISOString());
+          url.searchParams.set('limit', '1000');
+          const response = await fetch(url, { headers: { authorization: `Bearer ${admin}` } });
+          if (!response.ok) return false;
+          const page = (await response.json()) as { data: Array<{ id: string }> };
+          const found = new Set(page.data.map((event) => event.id));
+          if (!ids.every((id) => found.has(id))) return false;
+        }
+        return true;
+      },
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
+  };
+  const seededAt = Date.now();
+  const seeded = seedEvents(seededAt);
+  try {
+    await ingest(seeded);
+    await waitSearchable(seeded);
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+
+  return {
+    ingestUrl,
+    queryUrl,
+    exportUrl,
+    consoleUrl: `${queryUrl}/console/`,
+    indexPrefix: setup.indexPrefix,
+    jwtSecret: setup.jwtSecret,
+    ownerA: ownerToken(setup.jwtSecret, COMPANY_A, { expiresIn: '2h' }),
+    ownerB: ownerToken(setup.jwtSecret, COMPANY_B, { expiresIn: '2h' }),
+    admin,
+    seededAt,
+    seeded,
+    ingest,
+    waitSearchable,
+    async mintViewerToken(body) {
+      const response = await fetch(`${queryUrl}/v1/viewer-tokens`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${viewerKey.secret}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(body),
+      });
+      const text = await response.text();
+      if (response.status !== 201)
+        throw new Error(`POST /v1/viewer-tokens answered ${response.status}: ${text}`);
+      return JSON.parse(text) as ViewerToken;
+    },
+    console: (query = '') => `${queryUrl}/console/${query ? `?${query.replace(/^\?/, '')}` : ''}`,
+    logs: () =>
+      [...served.map((app) => `--- ${app.name}\n${app.output()}`), worker?.output() ?? ''].join(
+        '\n',
+      ),
+    async stop() {
+      await stopAll();
+      await dropPrefix(client, setup.indexPrefix);
+      await dropExportQueue(setup.env.REDIS_URL ?? '', setup.indexPrefix);
+      await dropRedisKeys(setup.env.REDIS_URL ?? '', setup.indexPrefix);
+      await client.close();
+      rmSync(exportDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Removes every Redis key under the suite's prefix (viewer tokens, rate counters…). */
+async function dropRedisKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * How the console suites reach the page, by the accessible names the console documents for
+ * tests and integrators (docs/console.md). Every name used by the specs is here, once.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { Locator, Page } from 'playwright-core';
+import { tableRowIds } from '@auditlog/testing';
+import { isSelfAudit, type SeedInput } from './seed';
+
+export const NAMES = {
+  signIn: {
+    token: 'Company-owner or admin token (JWT)',
+    submit: 'Sign in',
+  },
+  tabs: { events: 'Events', exports: 'Exports', integrity: 'Integrity' },
+  filters: {
+    range: 'Time range',
+    from: 'From',
+    to: 'To',
+    action: 'Action',
+    category: 'Category',
+    operation: 'Operation',
+    actorType: 'Identity type',
+    user: 'User',
+    targetType: 'Target type',
+    targetId: 'Target id',
+    project: 'Project',
+    environment: 'Environment',
+    service: 'Service',
+    outcome: 'Outcome',
+    sourceTool: 'Source tool',
+    ip: 'IP address or CIDR',
+    taskId: 'Task id',
+    agentId: 'Agent id',
+    flowId: 'Flow id',
+    transactionId: 'Transaction id',
+    q: 'Search',
+    apply: 'Apply',
+    reset: 'Reset',
+  },
+  table: 'Events',
+  detail: 'Event details',
+  changes: 'Changes',
+  live: 'Live',
+  export: {
+    open: 'Export',
+    dialog: 'Export events',
+    name: 'Name',
+    format: 'Format',
+    submit: 'Start export',
+    history: 'Export history',
+    download: 'Download',
+  },
+  integrity: { verify: 'Verify' },
+  company: 'Company',
+  histogram: 'Events over time',
+  facets: 'Facets',
+} as const;
+
+/**
+ * Jest has no `expect.poll`: reads `probe` until it equals `expected` or the time is up, then
+ * asserts on the last value read (so a failure shows the diff of what the page last showed).
+ */
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  expected: T,
+  { timeout = 10_000, interval = 100 } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeout;
+  let last = await probe();
+  while (!isDeepStrictEqual(last, expected) && Date.now() < deadline) {
+    await new Promise((done) => setTimeout(done, interval));
+    last = await probe();
+  }
+  expect(last).toEqual(expected);
+}
+
+/** Row ids of the table, without the API's own `audit_log.*` read records. */
+export async function seedRowIds(page: Page): Promise<string[]> {
+  return (await tableRowIds(page)).filter((id) => !isSelfAudit(id));
+}
+
+/** Waits until the table shows exactly these rows (in this order). */
+export async function expectRows(
+  page: Page,
+  expected: string[],
+  options: { ignoreSelfAudit?: boolean; timeout?: number } = {},
+): Promise<void> {
+  const read = options.ignoreSelfAudit ? seedRowIds : tableRowIds;
+  await eventually(() => read(page), expected, { timeout: options.timeout ?? 10_000 });
+}
+
+/** The seed ids, newest first (the table's default order). */
+export function newestFirst(seeded: SeedInput[], ids: string[]): string[] {
+  const at = new Map(seeded.map((event) => [event.id, Date.parse(event.timestamp)]));
+  return [...ids].sort((left, right) => (at.get(right) ?? 0) - (at.get(left) ?? 0));
+}
+
+/** Signs in at the prompt with an owner or admin JWT and waits for the events view. */
+export async function signInWithJwt(page: Page, consoleUrl: string, jwt: string): Promise<void> {
+  await page.goto(consoleUrl);
+  await page.getByLabel(NAMES.signIn.token).fill(jwt);
+  await page.getByRole('button', { name: NAMES.signIn.submit }).click();
+  await eventsTable(page).waitFor();
+}
+
+export function eventsTable(page: Page): Locator {
+  return page.getByRole('table', { name: NAMES.table });
+}
+
+export function detailPanel(page: Page): Locator {
+  return page.getByRole('region', { name: NAMES.detail });
+}
+
+/** The rows of the detail panel's "Changes" table as [field, before, after] texts. */
+export async function changeRows(page: Page): Promise<string[][]> {
+  const table = detailPanel(page).getByRole('table', { name: NAMES.changes });
+  const rows = await table.locator('tbody tr').all();
+  return Promise.all(
+    rows.map(async (row) =>
+      (await row.locator('th, td').allInnerTexts()).map((text) => text.trim()),
+    ),
+  );
+}
+
+/** The query string of the page's URL as a list of [name, value]. */
+export function urlParams(page: Page): Array<[string, string]> {
+  return [...new URL(page.url()).searchParams.entries()];
+}
+
+export async function applyFilters(page: Page): Promise<void> {
+  await page.getByRole('button', { name: NAMES.filters.apply }).click();
+}
