@@ -13,8 +13,8 @@ describe('security config files', () => {
     }
   });
 
-  it('grants the ingest and SIEM roles no delete, update or admin-wide action', () => {
-    for (const name of ['auditlog_ingest', 'auditlog_siem_reader']) {
+  it('grants the ingest, catalog and SIEM roles no delete, update or admin-wide action', () => {
+    for (const name of ['auditlog_ingest', 'auditlog_catalog', 'auditlog_siem_reader']) {
       const actions = [
         ...(config.roles[name].cluster_permissions ?? []),
         ...(config.roles[name].index_permissions ?? []).flatMap((p) => p.allowed_actions),

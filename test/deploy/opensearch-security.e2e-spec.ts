@@ -207,6 +207,23 @@ describe('OpenSearch security roles on a secured node', () => {
     expect(
       await statusOf(exporter.create({ index: 'auditlog-digests', id: 'acme:2', body: {} })),
     ).toBe(403);
+    // The action catalog: producers register actions through ingest; query reads them.
+    expect(
+      await statusOf(
+        ingest.index({ index: 'auditlog-catalog', id: 'flow.created', body: { label: 'x' } }),
+      ),
+    ).toBe(201);
+    expect(await statusOf(ingest.search({ index: 'auditlog-catalog' }))).toBe(403);
+    expect(await statusOf(ingest.delete({ index: 'auditlog-catalog', id: 'flow.created' }))).toBe(
+      403,
+    );
+    expect(await statusOf(query.search({ index: 'auditlog-catalog' }))).toBe(200);
+    expect(
+      await statusOf(query.index({ index: 'auditlog-catalog', id: 'a.b', body: { label: 'x' } })),
+    ).toBe(403);
+    expect(await statusOf(exporter.index({ index: 'auditlog-catalog', id: 'a.b', body: {} }))).toBe(
+      403,
+    );
     // The export worker reads digests (auditlog_reader) for integrity bundles.
     expect(await statusOf(exporter.search({ index: 'auditlog-digests' }))).toBe(200);
     expect(await statusOf(exporter.indices.delete({ index: EVENTS_INDEX }))).toBe(403);
@@ -318,6 +335,21 @@ describe('OpenSearch security roles on a secured node', () => {
         return response.body.data.length > 0 ? response.body : undefined;
       });
       expect(page.data.map((event: { id: string }) => event.id)).toEqual(['tls-1']);
+    });
+
+    it('registers an action through ingest and lists it through query', async () => {
+      await request(ingest.getHttpServer())
+        .put('/v1/catalog/actions/auth.login')
+        .set('Authorization', `Bearer ${setup.keys.producer.secret}`)
+        .send({ label: 'Signed in', template: '{actor.name} signed in' })
+        .expect(200);
+      const response = await request(query.getHttpServer())
+        .get('/v1/catalog')
+        .set('Authorization', `Bearer ${ownerToken(setup.jwtSecret, 'acme')}`)
+        .expect(200);
+      expect(response.body.actions).toContainEqual(
+        expect.objectContaining({ action: 'auth.login', label: 'Signed in', registered: true }),
+      );
     });
   });
 });
