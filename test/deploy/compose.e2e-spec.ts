@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { loadConfig } from '@auditlog/config';
 import { runCommand } from '../../scripts/services/processes';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -19,6 +20,7 @@ interface ComposeService {
   cap_drop?: string[];
   restart?: string;
   volumes?: string[];
+  ports?: string[];
 }
 
 const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), {
@@ -105,6 +107,162 @@ describe('docker-compose.yml', () => {
   });
 });
 
+/**
+ * Compose's variable interpolation (compose-spec "Interpolation"): `${VAR}`, `${VAR:-default}`,
+ * `${VAR-default}` (an empty value stays), `${VAR:?error}`, `${VAR?error}`, `${VAR:+alt}`,
+ * nested operands and `$$`. Throws where Compose would stop with an error.
+ */
+function interpolate(text: string, vars: Record<string, string>): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    if (text.startsWith('$$', i)) {
+      out += '$';
+      i += 2;
+    } else if (text.startsWith('${', i)) {
+      let depth = 0;
+      let end = i;
+      for (; end < text.length; end += 1) {
+        if (text.startsWith('${', end)) {
+          depth += 1;
+          end += 1;
+        } else if (text[end] === '}' && --depth === 0) break;
+      }
+      if (end >= text.length) throw new Error(`unclosed \${ in ${text}`);
+      const body = text.slice(i + 2, end);
+      const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?+])([\s\S]*))?$/.exec(body);
+      if (!match) throw new Error(`not a variable expression: \${${body}}`);
+      const [, name, colon, operator, operand = ''] = match;
+      const value = vars[name];
+      const present = colon ? value !== undefined && value !== '' : value !== undefined;
+      if (!operator) out += value ?? '';
+      else if (operator === '-') out += present ? value : interpolate(operand, vars);
+      else if (operator === '+') out += present ? interpolate(operand, vars) : '';
+      else if (present) out += value;
+      else throw new Error(interpolate(operand, vars));
+      i = end + 1;
+    } else {
+      out += text[i];
+      i += 1;
+    }
+  }
+  return out;
+}
+
+describe('docker-compose.yml: the console and viewer tokens', () => {
+  // What `.env` must hold anyway (the required values), plus the case's own variables.
+  const REQUIRED: Record<string, string> = {
+    REDIS_PASSWORD: 'compose-test-redis-password',
+    OPENSEARCH_INGEST_PASSWORD: 'Ingest-Password-1',
+    OPENSEARCH_QUERY_PASSWORD: 'Query-Password-1',
+    OPENSEARCH_EXPORT_PASSWORD: 'Export-Password-1',
+    INGEST_API_KEYS: 'producer:0f343b0931126a20f133d67c2b018a3b5ecd0e0e0d0e0f0a0b0c0d0e0f0a0b0c:*',
+    AUTH_JWT_SECRET: 'compose-test-jwt-secret-0123456789abcdef',
+  };
+  const envOf = (name: string, vars: Record<string, string> = {}): Record<string, string> =>
+    Object.fromEntries(
+      Object.entries(services[name].environment ?? {}).map(([key, value]) => [
+        key,
+        interpolate(String(value), { ...REQUIRED, ...vars }),
+      ]),
+    );
+  /** The host port a service publishes for its container port. */
+  const publishedPort = (name: string, containerPort: number, vars: Record<string, string>) => {
+    const mappings = (services[name].ports ?? []).map((port) => interpolate(port, vars).split(':'));
+    return mappings.find((parts) => parts.at(-1) === String(containerPort))?.at(-2);
+  };
+
+  it('interpolates like Compose, nested defaults included', () => {
+    expect(interpolate('${A:-${B:-x}}:${C-y}', {})).toBe('x:y');
+    expect(interpolate('${A:-${B:-x}}:${C-y}', { A: '', B: 'b', C: '' })).toBe('b:');
+    expect(interpolate('$${A}${A:+set}', { A: 'a' })).toBe('${A}set');
+    expect(() => interpolate('${A:?set A}', { A: '' })).toThrow('set A');
+  });
+
+  it.each<[string, Record<string, string>, string]>([
+    ['the defaults', {}, 'localhost'],
+    [
+      'a public host and other ports',
+      { AUDITLOG_PUBLIC_HOST: 'audit.lan', QUERY_PORT: '8002', EXPORT_PORT: '8003' },
+      'audit.lan',
+    ],
+  ])(
+    'serves the console from query on its published port, the export API by CORS (%s)',
+    (_name, vars, host) => {
+      const query = envOf('query', vars);
+      const consoleOrigin = `http://${host}:${publishedPort('query', Number(query.PORT), vars)}`;
+      const exportPort = publishedPort('export', Number(envOf('export', vars).PORT), vars);
+      expect(query.CONSOLE_PUBLIC_URL).toBe(consoleOrigin);
+      expect(query.CONSOLE_EXPORT_URL).toBe(`http://${host}:${exportPort}`);
+      expect(query.CORS_ALLOWED_ORIGINS).toBe('');
+      expect(query.CONSOLE_FRAME_ANCESTORS).toBe('');
+      expect(envOf('export', vars).CORS_ALLOWED_ORIGINS.split(',').filter(Boolean)).toEqual([
+        consoleOrigin,
+      ]);
+    },
+  );
+
+  it('keeps an empty CONSOLE_EXPORT_URL (one origin behind a proxy) and adds extra origins', () => {
+    const vars = {
+      CONSOLE_PUBLIC_URL: 'https://auditlog.example.com',
+      CONSOLE_EXPORT_URL: '',
+      CORS_ALLOWED_ORIGINS: 'https://platform.example.com',
+      CONSOLE_FRAME_ANCESTORS: 'https://platform.example.com',
+    };
+    expect(envOf('query', vars)).toMatchObject({
+      CONSOLE_PUBLIC_URL: 'https://auditlog.example.com',
+      CONSOLE_EXPORT_URL: '',
+      CORS_ALLOWED_ORIGINS: 'https://platform.example.com',
+      CONSOLE_FRAME_ANCESTORS: 'https://platform.example.com',
+    });
+    expect(envOf('export', vars).CORS_ALLOWED_ORIGINS).toBe(
+      'https://auditlog.example.com,https://platform.example.com',
+    );
+  });
+
+  it('gives the viewer-token keys to query only, the same session secret to query and export', () => {
+    const holders = (key: string) =>
+      Object.keys(services)
+        .filter((name) => services[name].environment && key in services[name].environment)
+        .sort();
+    expect(holders('VIEWER_TOKEN_KEYS')).toEqual(['query']);
+    expect(services.query.environment?.VIEWER_TOKEN_KEYS).toBe('${VIEWER_TOKEN_KEYS:-}');
+    expect(holders('VIEWER_SESSION_SECRET')).toEqual(['export', 'query']);
+    expect(services.export.environment?.VIEWER_SESSION_SECRET).toBe(
+      services.query.environment?.VIEWER_SESSION_SECRET,
+    );
+    expect(services.query.environment?.VIEWER_SESSION_SECRET).toBe('${VIEWER_SESSION_SECRET:-}');
+    for (const key of ['CONSOLE_PUBLIC_URL', 'CONSOLE_EXPORT_URL', 'CONSOLE_FRAME_ANCESTORS']) {
+      expect(holders(key)).toEqual(['query']);
+    }
+  });
+
+  it('passes the config validation of the query and export apps', () => {
+    const vars = {
+      VIEWER_TOKEN_KEYS:
+        'platform:5d5b09f6dcb2d53a5fffc60c4ac0d55fabdf556069d6631545f42aa6e3500f2e:*',
+      VIEWER_SESSION_SECRET: 'compose-test-viewer-session-secret-0123',
+      CONSOLE_FRAME_ANCESTORS: 'https://platform.example.com',
+    };
+    const query = loadConfig('query', envOf('query', vars));
+    expect(query.console).toMatchObject({
+      exportUrl: 'http://localhost:3003',
+      frameAncestors: ['https://platform.example.com'],
+    });
+    expect(query.corsAllowedOrigins).toEqual([]);
+    expect(query.viewer).toMatchObject({
+      sessionSecret: vars.VIEWER_SESSION_SECRET,
+      consolePublicUrl: 'http://localhost:3002',
+    });
+    expect(query.viewer.tokenKeys.map((key) => key.id)).toEqual(['platform']);
+    const exporter = loadConfig('export', envOf('export', vars));
+    expect(exporter.corsAllowedOrigins).toEqual(['http://localhost:3002']);
+    expect(exporter.viewer.sessionSecret).toBe(vars.VIEWER_SESSION_SECRET);
+    // Unset optional values reach the apps as empty strings, which mean "not set".
+    expect(() => loadConfig('query', envOf('query'))).not.toThrow();
+  });
+});
+
 describe('.env.example and .gitignore', () => {
   const example = fs.readFileSync(path.join(ROOT, '.env.example'), 'utf8');
 
@@ -117,6 +275,25 @@ describe('.env.example and .gitignore', () => {
       ].map((match) => match[1]),
     );
     for (const name of required) expect(example).toMatch(new RegExp(`^${name}=$`, 'm'));
+  });
+
+  it('names every variable the compose file reads', () => {
+    const read = new Set(
+      [
+        ...fs
+          .readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')
+          .matchAll(/\$\{([A-Z_]+)/g),
+      ].map((match) => match[1]),
+    );
+    expect([...read]).toEqual(
+      expect.arrayContaining([
+        'VIEWER_TOKEN_KEYS',
+        'VIEWER_SESSION_SECRET',
+        'AUDITLOG_PUBLIC_HOST',
+      ]),
+    );
+    const missing = [...read].filter((name) => !new RegExp(`^(# )?${name}=`, 'm').test(example));
+    expect(missing).toEqual([]);
   });
 
   it('keeps .env out of git', () => {
