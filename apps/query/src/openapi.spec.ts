@@ -20,6 +20,9 @@ describe('docs/openapi/query.json', () => {
         '/v1/events/facets',
         '/v1/catalog',
         '/v1/admin/companies',
+        '/v1/session',
+        '/v1/viewer-tokens',
+        '/v1/viewer-sessions',
       ]),
     );
     const names = (document.paths['/v1/events'].get?.parameters ?? []).map((parameter) =>

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@auditlog/config';
-import { JwtAuthModule } from '@auditlog/auth';
+import { JwtAuthModule, SessionController } from '@auditlog/auth';
 import { PlatformModule } from '@auditlog/platform';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AdminController } from './admin/admin.controller';
@@ -14,6 +14,8 @@ import { CatalogController } from './catalog/catalog.controller';
 import { CatalogService } from './catalog/catalog.service';
 import { CompanyDirectoryService } from './admin/company-directory.service';
 import { EventCountsService } from './events/event-counts.service';
+import { ViewerTokensController } from './viewer/viewer-tokens.controller';
+import { ViewerTokensService } from './viewer/viewer-tokens.service';
 
 @Module({})
 export class QueryModule {
@@ -26,7 +28,14 @@ export class QueryModule {
         ScheduleModule.forRoot(),
         IntegrityModule,
       ],
-      controllers: [EventsController, AdminController, ConsoleController, CatalogController],
+      controllers: [
+        EventsController,
+        AdminController,
+        ConsoleController,
+        CatalogController,
+        SessionController,
+        ViewerTokensController,
+      ],
       providers: [
         EventsQueryService,
         QueryAuditService,
@@ -34,6 +43,7 @@ export class QueryModule {
         EventCountsService,
         CatalogService,
         CompanyDirectoryService,
+        ViewerTokensService,
       ],
     };
   }

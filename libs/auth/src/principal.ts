@@ -53,3 +53,16 @@ export function resolveCompany(principal: Principal, requested: string | undefin
   }
   return own;
 }
+
+/**
+ * What `audit_log.viewed` / `audit_log.exported` add for a viewer session: how the reader
+ * signed in, with which viewer token, and the fixed filters it read under.
+ */
+export function viewerDetails(principal: Principal): Record<string, unknown> {
+  if (principal.via !== 'viewer') return {};
+  return {
+    via: 'viewer_token',
+    viewer_token_id: principal.viewerTokenId,
+    ...(principal.fixedFilters ? { fixed_filters: principal.fixedFilters } : {}),
+  };
+}

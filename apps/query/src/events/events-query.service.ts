@@ -1,7 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Client } from '@opensearch-project/opensearch';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
-import type { AuditEvent, EventFilters, QueryParams, StoredEvent } from '@auditlog/events';
+import type {
+  AuditEvent,
+  EventFilters,
+  FilterSet,
+  QueryParams,
+  StoredEvent,
+} from '@auditlog/events';
 import { ProblemException } from '@auditlog/platform';
 import {
   buildEventQuery,
@@ -9,6 +15,7 @@ import {
   IndexNames,
   IndexRouter,
   OPENSEARCH_CLIENT,
+  restrictionClauses,
 } from '@auditlog/storage';
 import type { HistogramInterval } from './histogram-interval';
 import { cursorKey, PageCursorCodec, paramsDigest } from './page-cursor';
@@ -130,8 +137,15 @@ export class EventsQueryService {
     };
   }
 
-  /** One event of the caller's company, or 404: other companies' ids look like unknown ids. */
-  async detail(scope: ReadScope, id: string): Promise<AuditEvent> {
+  /**
+   * One event of the caller's company inside its fixed filters, or 404: other companies'
+   * ids, and ids outside the fixed filters, look like unknown ids.
+   */
+  async detail(
+    scope: ReadScope,
+    id: string,
+    restrictions: readonly FilterSet[] = [],
+  ): Promise<AuditEvent> {
     const { body } = await this.client.search({
       index: this.names.eventsPattern,
       ignore_unavailable: true,
@@ -139,7 +153,13 @@ export class EventsQueryService {
       body: {
         size: 1,
         query: {
-          bool: { filter: [{ term: { company_id: scope.companyId } }, { term: { id } }] },
+          bool: {
+            filter: [
+              { term: { company_id: scope.companyId } },
+              { term: { id } },
+              ...restrictionClauses(restrictions),
+            ],
+          },
         },
       },
     });

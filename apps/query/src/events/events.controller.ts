@@ -1,11 +1,13 @@
-import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   CurrentPrincipal,
   isAdmin,
-  JwtAuthGuard,
   type Principal,
+  principalRestrictions,
+  RequirePermission,
   resolveCompany,
+  restrictFilters,
 } from '@auditlog/auth';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import {
@@ -59,7 +61,7 @@ function parseInteger(
 @ApiTags('events')
 @ApiAuthProblems()
 @Controller('v1/events')
-@UseGuards(JwtAuthGuard)
+@RequirePermission('view')
 export class EventsController {
   constructor(
     private readonly events: EventsQueryService,
@@ -152,7 +154,7 @@ export class EventsController {
     if (!EVENT_ID_PATTERN.test(id)) {
       throw new ProblemException(404, 'not-found', 'Not Found', 'No event with this id.');
     }
-    const event = await this.events.detail(scope, id);
+    const event = await this.events.detail(scope, id, principalRestrictions(principal));
     this.audit.viewed(principal, scope.companyId, 'detail', { id });
     return event;
   }
@@ -179,6 +181,7 @@ export class EventsController {
     );
     if (!parsed.ok)
       throw ProblemException.badRequest('The query parameters are invalid.', parsed.errors);
-    return { scope, filters: parsed.filters };
+    // The fixed filters come from the principal, never from the request or a cursor.
+    return { scope, filters: restrictFilters(principal, parsed.filters) };
   }
 }

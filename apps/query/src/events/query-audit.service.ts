@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import type { Principal } from '@auditlog/auth';
+import { type Principal, viewerDetails } from '@auditlog/auth';
 import type { QueryParams } from '@auditlog/events';
 import { SelfAuditService } from '@auditlog/storage';
 import { paramsDigest } from './page-cursor';
@@ -16,8 +16,9 @@ export type ViewKind = 'search' | 'detail' | 'histogram' | 'facets';
  * Records what company owners read as `audit_log.viewed` events in their own company's
  * log. One event per (subject, company, kind, filters, UTC hour): every page of a search
  * and every refresh within the hour share a deterministic id, so the create-once store
- * keeps the first and drops the repeats. Installation admins' reads are not company
- * events; they are written to the application log instead.
+ * keeps the first and drops the repeats. A viewer session's reads name its subject as the
+ * actor and add `via: "viewer_token"` with the token's id. Installation admins' reads are
+ * not company events; they are written to the application log instead.
  */
 @Injectable()
 export class QueryAuditService {
@@ -40,8 +41,12 @@ export class QueryAuditService {
       return;
     }
     const bucket = Math.floor(now.getTime() / BUCKET_MS);
+    // Each viewer session is its own reader: its reads are never folded into another's.
+    const reader = principal.viewerTokenId
+      ? [principal.subject, principal.viewerTokenId]
+      : [principal.subject];
     const id = `viewed-${createHash('sha256')
-      .update(JSON.stringify([principal.subject, companyId, kind, digest, bucket]))
+      .update(JSON.stringify([...reader, companyId, kind, digest, bucket]))
       .digest('hex')
       .slice(0, 40)}`;
     if (this.recent.has(id)) return;
@@ -59,7 +64,7 @@ export class QueryAuditService {
         action: 'audit_log.viewed',
         actor: { id: principal.subject || 'unknown', type: 'user' },
         description: `Audit log ${kind} by ${principal.subject || 'unknown'}`,
-        details: { kind, ...recorded },
+        details: { kind, ...recorded, ...viewerDetails(principal) },
       })
       .catch((error: unknown) => {
         this.recent.delete(id);

@@ -1,5 +1,11 @@
-import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
-import { CurrentPrincipal, JwtAuthGuard, type Principal, resolveCompany } from '@auditlog/auth';
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import {
+  CurrentPrincipal,
+  type Principal,
+  RequirePermission,
+  requireUnrestricted,
+  resolveCompany,
+} from '@auditlog/auth';
 import type { Digest, PublicKeyInfo } from '@auditlog/integrity';
 import { INTEGRITY_KEYS, type IntegrityKeys } from './integrity-keys';
 import { parseIntegrityRange } from './integrity-range';
@@ -21,19 +27,21 @@ export class IntegrityController {
   }
 
   @Get('verify')
-  @UseGuards(JwtAuthGuard)
+  @RequirePermission('view')
   verify(
     @CurrentPrincipal() principal: Principal,
     @Query() query: RangeQuery,
   ): Promise<VerifyAnswer> {
+    requireUnrestricted(principal, 'Integrity verification');
     const companyId = resolveCompany(principal, query.company_id);
     const now = new Date();
     return this.integrity.verify(companyId, parseIntegrityRange(query, now), now);
   }
 
   @Get('digests')
-  @UseGuards(JwtAuthGuard)
+  @RequirePermission('view')
   digests(@CurrentPrincipal() principal: Principal, @Query() query: RangeQuery): Promise<Digest[]> {
+    requireUnrestricted(principal, 'The digest list');
     const companyId = resolveCompany(principal, query.company_id);
     return this.integrity.listDigests(companyId, parseIntegrityRange(query, new Date()));
   }
