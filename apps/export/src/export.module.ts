@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { AppConfig } from '@auditlog/config';
-import { JwtAuthModule } from '@auditlog/auth';
+import { JwtAuthModule, SessionController } from '@auditlog/auth';
 import { PlatformModule } from '@auditlog/platform';
 import { ExportAuditService } from './exports/export-audit.service';
 import { ExportMaintenanceScheduler } from './exports/export-maintenance.scheduler';
@@ -18,7 +18,7 @@ export class ExportModule {
     return {
       module: ExportModule,
       imports: [PlatformModule.forRoot(config), JwtAuthModule, ScheduleModule.forRoot()],
-      controllers: [ExportsController],
+      controllers: [ExportsController, SessionController],
       providers: [
         exportQueueProvider,
         ExportQueueCloser,

@@ -22,6 +22,7 @@ describe('docs/openapi/export.json', () => {
       '/v1/exports/stream',
       '/v1/exports/{id}',
       '/v1/exports/{id}/download',
+      '/v1/session',
     ]);
     expect(Object.keys(document.paths['/v1/exports']).sort()).toEqual(['get', 'post']);
     expect(Object.keys(document.paths['/v1/exports/{id}']).sort()).toEqual(['delete', 'get']);

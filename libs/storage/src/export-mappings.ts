@@ -16,6 +16,7 @@ export const EXPORT_MAPPINGS = {
     query: { type: 'object', enabled: false },
     admin_view: { type: 'boolean' },
     created_by: keyword,
+    restriction: keyword,
     status: keyword,
     progress: { type: 'integer' },
     rows: { type: 'long' },

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { isAdmin, type Principal } from '@auditlog/auth';
+import { isAdmin, type Principal, viewerDetails } from '@auditlog/auth';
 import type { QueryParams } from '@auditlog/events';
 import { SelfAuditService } from '@auditlog/storage';
 
@@ -18,8 +18,9 @@ export interface ExportAuditDetails {
 /**
  * Records company owners' exports as `audit_log.exported` events in their own company's
  * log: every streamed download, every export job created and every file downloaded. A job
- * is recorded once (its id is derived from the export id). Installation admins' exports go
- * to the application log instead, as their reads do in the query API.
+ * is recorded once (its id is derived from the export id). A viewer session's exports name
+ * its subject as the actor, with `via: "viewer_token"` and the token's id. Installation
+ * admins' exports go to the application log instead, as their reads do in the query API.
  */
 @Injectable()
 export class ExportAuditService {
@@ -43,7 +44,7 @@ export class ExportAuditService {
         action: 'audit_log.exported',
         actor: { id: subject, type: 'user' },
         description: `Audit log ${details.kind} export (${details.format}) by ${subject}`,
-        details: { ...details },
+        details: { ...details, ...viewerDetails(principal) },
       })
       .catch((error: unknown) =>
         this.logger.warn(`audit_log.exported not recorded: ${String(error)}`),

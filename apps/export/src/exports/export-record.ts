@@ -27,6 +27,11 @@ export interface ExportRecord {
   /** Whether the file carries the admin-only ingest fields. */
   admin_view: boolean;
   created_by: string;
+  /**
+   * Digest of the fixed filters of the viewer session that created it (their filter sets
+   * are in `query.restrictions`); null or absent when made without fixed filters.
+   */
+  restriction?: string | null;
   status: ExportStatus;
   progress: number;
   rows: number | null;

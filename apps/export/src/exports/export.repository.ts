@@ -32,17 +32,28 @@ export class ExportRepository {
     });
   }
 
-  /** Realtime read by id; `companyId` hides other companies' exports as absent. */
-  async get(id: string, companyId?: string): Promise<ExportRecord | undefined> {
-    return (await this.getVersioned(id, companyId))?.record;
+  /**
+   * Realtime read by id; `companyId` hides other companies' exports as absent, and
+   * `restriction` (a fixed-filters digest) every export not made under the same filters.
+   */
+  async get(
+    id: string,
+    companyId?: string,
+    restriction?: string,
+  ): Promise<ExportRecord | undefined> {
+    const record = (await this.getVersioned(id, companyId))?.record;
+    if (record && restriction !== undefined && record.restriction !== restriction) return undefined;
+    return record;
   }
 
-  async list(companyId: string, limit: number): Promise<ExportRecord[]> {
+  async list(companyId: string, limit: number, restriction?: string): Promise<ExportRecord[]> {
+    const filter: Array<Record<string, unknown>> = [{ term: { company_id: companyId } }];
+    if (restriction !== undefined) filter.push({ term: { restriction } });
     const { body } = await this.client.search({
       index: this.names.exportsAlias,
       body: {
         size: limit,
-        query: { bool: { filter: [{ term: { company_id: companyId } }] } },
+        query: { bool: { filter } },
         sort: [{ created_at: 'desc' }, { id: 'desc' }],
       },
     });

@@ -10,7 +10,6 @@ import {
   Query,
   Req,
   Res,
-  UseGuards,
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
@@ -25,10 +24,13 @@ import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import {
   CurrentPrincipal,
+  fixedFiltersDigest,
   isAdmin,
-  JwtAuthGuard,
   type Principal,
+  RequirePermission,
+  requireUnrestricted,
   resolveCompany,
+  restrictFilters,
 } from '@auditlog/auth';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import { parseEventFilters, type QueryParams } from '@auditlog/events';
@@ -101,7 +103,7 @@ function fileName(companyId: string, format: ExportFormat, label: string): strin
 @ApiBearerAuth()
 @ApiExportAuthProblems()
 @Controller('v1/exports')
-@UseGuards(JwtAuthGuard)
+@RequirePermission('export')
 export class ExportsController {
   constructor(
     private readonly exports: ExportsService,
@@ -132,7 +134,9 @@ export class ExportsController {
     const errors = [...(format.ok ? [] : format.errors), ...(parsed.ok ? [] : parsed.errors)];
     if (!format.ok || !parsed.ok)
       throw ProblemException.badRequest('The query parameters are invalid.', errors);
-    const matching = await this.scanner.count(scope.companyId, parsed.filters);
+    // The fixed filters come from the principal, never from the request.
+    const filters = restrictFilters(principal, parsed.filters);
+    const matching = await this.scanner.count(scope.companyId, filters);
     checkStreamSize(matching, this.config.export.streamMaxRows);
 
     response.status(200);
@@ -145,16 +149,16 @@ export class ExportsController {
     const { rows } = await this.writer.write(
       response,
       scope.companyId,
-      parsed.filters,
+      filters,
       format.value,
       scope.admin,
     );
     response.end();
-    const { company_id: _company, format: _format, ...filters } = params;
+    const { company_id: _company, format: _format, ...requested } = params;
     this.audit.exported(principal, scope.companyId, {
       kind: 'stream',
       format: format.value,
-      filters: { ...filters, from: parsed.filters.from, to: parsed.filters.to },
+      filters: { ...requested, from: parsed.filters.from, to: parsed.filters.to },
       rows,
     });
   }
@@ -179,7 +183,10 @@ export class ExportsController {
     if (!parsed.ok)
       throw ProblemException.badRequest('The export request is invalid.', parsed.errors);
     const scope = this.scopeOf(principal, parsed.value.companyId);
-    const record = await this.exports.create(scope, parsed.value, String(request.id ?? ''));
+    if (parsed.value.includeIntegrity) requireUnrestricted(principal, 'include_integrity');
+    // Stored with the job (record.query), so the worker applies the fixed filters too.
+    const job = { ...parsed.value, filters: restrictFilters(principal, parsed.value.filters) };
+    const record = await this.exports.create(scope, job, String(request.id ?? ''));
     this.audit.exported(principal, scope.companyId, {
       kind: 'job',
       format: record.format,
@@ -208,7 +215,7 @@ export class ExportsController {
         { path: 'limit', message: 'limit must be an integer from 1 to 1000' },
       ]);
     }
-    return { data: await this.exports.list(scope.companyId, limit) };
+    return { data: await this.exports.list(scope, limit) };
   }
 
   @Get(':id')
@@ -221,7 +228,7 @@ export class ExportsController {
     @Query() params: QueryParams,
   ): Promise<ExportView> {
     const scope = this.lookup(principal, id, params);
-    return toView(await this.exports.get(scope.companyId, id));
+    return toView(await this.exports.get(scope, id));
   }
 
   @Get(':id/download')
@@ -238,7 +245,7 @@ export class ExportsController {
   ): Promise<void> {
     const scope = this.lookup(principal, id, params, ['part']);
     const part = parsePart(params);
-    const record = await this.exports.downloadable(scope.companyId, id);
+    const record = await this.exports.downloadable(scope, id);
     if (part !== 'events') return this.downloadIntegrity(record, part, response);
     const file = await opened(this.config.export.dir, record.file, id);
     response.status(200);
@@ -273,7 +280,7 @@ export class ExportsController {
     @Query() params: QueryParams,
   ): Promise<ExportView> {
     const scope = this.lookup(principal, id, params);
-    return toView(await this.exports.cancelOrDelete(scope.companyId, id));
+    return toView(await this.exports.cancelOrDelete(scope, id));
   }
 
   private async downloadIntegrity(
@@ -307,6 +314,7 @@ export class ExportsController {
       companyId: resolveCompany(principal, requested),
       admin: isAdmin(principal),
       subject: principal.subject,
+      restriction: fixedFiltersDigest(principal),
     };
   }
 

@@ -19,7 +19,15 @@ export interface ExportScope {
   companyId: string;
   admin: boolean;
   subject: string;
+  /**
+   * Digest of the caller's fixed filters (viewer sessions): such a caller creates exports
+   * marked with it and sees only exports with the same mark. Absent: the whole history.
+   */
+  restriction?: string;
 }
+
+/** Which part of a company's export history a caller sees. */
+export type HistoryScope = Pick<ExportScope, 'companyId' | 'restriction'>;
 
 export function notFound(id: string): ProblemException {
   return new ProblemException(404, 'not-found', 'Not Found', `No export with id "${id}".`);
@@ -90,6 +98,7 @@ export class ExportsService {
       query: request.filters,
       admin_view: scope.admin,
       created_by: scope.subject,
+      restriction: scope.restriction ?? null,
       status: 'queued',
       progress: 0,
       rows: null,
@@ -139,12 +148,12 @@ export class ExportsService {
     }
   }
 
-  async list(companyId: string, limit: number): Promise<ExportView[]> {
-    return (await this.exports.list(companyId, limit)).map(toView);
+  async list(scope: HistoryScope, limit: number): Promise<ExportView[]> {
+    return (await this.exports.list(scope.companyId, limit, scope.restriction)).map(toView);
   }
 
-  async get(companyId: string, id: string): Promise<ExportRecord> {
-    const record = await this.exports.get(id, companyId);
+  async get(scope: HistoryScope, id: string): Promise<ExportRecord> {
+    const record = await this.exports.get(id, scope.companyId, scope.restriction);
     if (!record) throw notFound(id);
     return record;
   }
@@ -154,8 +163,8 @@ export class ExportsService {
    * the file of a completed export (the record stays, as `expired`). Finished records are
    * left as they are.
    */
-  async cancelOrDelete(companyId: string, id: string): Promise<ExportRecord> {
-    const record = await this.get(companyId, id);
+  async cancelOrDelete(scope: HistoryScope, id: string): Promise<ExportRecord> {
+    const record = await this.get(scope, id);
     const now = new Date().toISOString();
     if (ACTIVE_STATUSES.includes(record.status)) {
       const cancelled = await this.exports.transition(id, ACTIVE_STATUSES, {
@@ -168,7 +177,7 @@ export class ExportsService {
         await this.queue.remove(id).catch(() => 0);
         return cancelled;
       }
-      return this.cancelOrDelete(companyId, id);
+      return this.cancelOrDelete(scope, id);
     }
     if (record.status === 'completed') {
       const expired = await this.exports.transition(id, ['completed'], {
@@ -180,14 +189,14 @@ export class ExportsService {
       });
       await removeExportFiles(this.config.export.dir, record);
       if (expired) return expired;
-      return this.get(companyId, id);
+      return this.get(scope, id);
     }
     return record;
   }
 
   /** The file of a completed, unexpired export, or 404/409. */
-  async downloadable(companyId: string, id: string): Promise<ExportRecord & { file: string }> {
-    const record = await this.get(companyId, id);
+  async downloadable(scope: HistoryScope, id: string): Promise<ExportRecord & { file: string }> {
+    const record = await this.get(scope, id);
     const expired = record.expires_at !== null && Date.parse(record.expires_at) <= Date.now();
     if (record.status !== 'completed' || !record.file || expired) {
       throw new ProblemException(
