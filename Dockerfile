@@ -16,7 +16,11 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs
 COPY scripts ./scripts
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+# `npm run build` compiles the apps and builds the console with Vite into dist/console, which
+# the query app serves at /console/ (ADR 0080); an image without it is not built.
+RUN npm run build \
+ && test -f dist/console/index.html \
+ && npm prune --omit=dev --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
@@ -26,6 +30,8 @@ WORKDIR /app
 # Files stay owned by root and read-only for the app user; only EXPORT_DIR is writable.
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
+# dist holds the compiled apps and the console: CONSOLE_DIR's default, dist/console, resolves
+# against this WORKDIR to /app/dist/console.
 COPY --from=build /app/dist ./dist
 COPY deploy/opensearch/security ./deploy/opensearch/security
 COPY deploy/docker/entrypoint.sh /usr/local/bin/auditlog
