@@ -15,11 +15,24 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/libs/*/src/**', '../../libs/**'], message: 'Import libs through @auditlog/<lib>.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/libs/*/src/**', '../../libs/**'],
+              message: 'Import libs through @auditlog/<lib>.',
+            },
+          ],
+        },
       ],
       'no-restricted-syntax': [
         'error',
@@ -31,7 +44,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/config/**', 'scripts/**', 'test/**', 'libs/testing/**', 'bench/**'],
+    files: [
+      'libs/config/**',
+      'scripts/**',
+      'test/**',
+      'libs/testing/**',
+      'bench/**',
+      'apps/console/vite.config.ts',
+    ],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
