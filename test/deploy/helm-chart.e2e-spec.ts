@@ -338,13 +338,15 @@ describe('Helm chart helm/auditlog', () => {
     );
   });
 
-  it('ships a helm test that checks readiness of every enabled HTTP app', async () => {
+  it('ships a helm test that checks readiness of every enabled HTTP app and the console', async () => {
     const objects = await render(['required'], ['--set', 'export.enabled=false']);
     const [pod] = ofKind(objects, 'Pod');
     expect(pod.metadata.annotations?.['helm.sh/hook']).toBe('test');
     const script = (pod.spec as unknown as PodSpec).containers[0].command?.join(' ') ?? '';
     expect(script).toContain('http://audit-auditlog-ingest:3001/health/ready');
     expect(script).toContain('http://audit-auditlog-query:3002/health/ready');
+    // The image's console: the query app answers 404 when dist/console is missing.
+    expect(script).toContain('http://audit-auditlog-query:3002/console/');
     expect(script).not.toContain('audit-auditlog-export');
   });
 
