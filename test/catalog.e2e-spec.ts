@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { Client } from '@opensearch-project/opensearch';
+import { Redis } from 'ioredis';
 import request from 'supertest';
 import {
   adminToken,
@@ -94,6 +95,11 @@ describe('action catalog', () => {
   afterAll(async () => {
     await ingest?.close();
     await query?.close();
+    // Viewer grants are consumed when exchanged; remove whatever else the suite left.
+    const redis = new Redis(setup.env.REDIS_URL as string);
+    const keys = await redis.keys(`${setup.indexPrefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
     await dropPrefix(client, setup.indexPrefix);
     await client.close();
   });
@@ -302,6 +308,38 @@ describe('action catalog', () => {
       expect(rows((await catalogOf(admin, { company_id: 'globex' }).expect(200)).body)).toEqual(
         expected,
       );
+    });
+
+    /** A viewer session of acme, minted by the admin and exchanged at once. */
+    const viewerSession = async (body: Record<string, unknown>): Promise<string> => {
+      const minted = await request(query.getHttpServer())
+        .post('/v1/viewer-tokens')
+        .set('Authorization', `Bearer ${admin}`)
+        .send({ company_id: 'acme', subject: 'host-user-1', ...body })
+        .expect(201);
+      const exchanged = await request(query.getHttpServer())
+        .post('/v1/viewer-sessions')
+        .send({ token: minted.body.token })
+        .expect(201);
+      return exchanged.body.session_token as string;
+    };
+
+    it("counts only events inside a viewer session's fixed filters", async () => {
+      const viewer = await viewerSession({ filters: { action: 'auth.*' } });
+      const response = await catalogOf(viewer).expect(200);
+      // Registered actions are still listed (the vocabulary is shared), with zero counts.
+      expect(rows(response.body)).toEqual([
+        ['auth.login', false, 1],
+        ['flow.created', true, 0],
+        ['report.exported', true, 0],
+      ]);
+    });
+
+    it('needs the view permission', async () => {
+      const exportOnly = await viewerSession({ permissions: ['export'] });
+      const response = await catalogOf(exportOnly);
+      expect(response.status).toBe(403);
+      expect(response.headers['content-type']).toContain('application/problem+json');
     });
 
     it.each([

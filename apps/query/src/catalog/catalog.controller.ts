@@ -1,6 +1,12 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, JwtAuthGuard, type Principal, resolveCompany } from '@auditlog/auth';
+import {
+  CurrentPrincipal,
+  type Principal,
+  principalRestrictions,
+  RequirePermission,
+  resolveCompany,
+} from '@auditlog/auth';
 import type { QueryParams } from '@auditlog/events';
 import { ProblemException, singleQueryParam } from '@auditlog/platform';
 import { ApiAuthProblems, ApiCompanyParam } from '../events/events.openapi';
@@ -10,7 +16,7 @@ import { type Catalog, CatalogService } from './catalog.service';
 @ApiTags('catalog')
 @ApiAuthProblems()
 @Controller('v1/catalog')
-@UseGuards(JwtAuthGuard)
+@RequirePermission('view')
 export class CatalogController {
   constructor(private readonly catalog: CatalogService) {}
 
@@ -29,6 +35,7 @@ export class CatalogController {
       );
     }
     const companyId = resolveCompany(principal, singleQueryParam(params, 'company_id'));
-    return this.catalog.forCompany(companyId);
+    // A viewer session's fixed filters restrict the counts like every other read.
+    return this.catalog.forCompany(companyId, principalRestrictions(principal));
   }
 }
