@@ -9,15 +9,29 @@ import { failureDetails, runCommand } from '../../scripts/services/processes';
 const ROOT = path.resolve(__dirname, '../..');
 const ENTRYPOINT = path.join(ROOT, 'deploy/docker/entrypoint.sh');
 
+// The steps of `npm run build`, which the Dockerfile's build stage runs; the layout below
+// runs each of them with its output moved into the image layout.
+const BUILD_STEPS = [
+  'tsc -p tsconfig.build.json',
+  'tsc-alias -p tsconfig.build.json',
+  'vite build -c apps/console/vite.config.ts',
+];
+
 /**
- * Lays out what the image's runtime stage holds under /app (dist, node_modules,
- * package.json, the security config) by running the same build the Dockerfile runs.
+ * Lays out what the image's runtime stage holds under /app (dist with the console,
+ * node_modules, package.json, the security config) by running the same build the Dockerfile
+ * runs.
  */
 async function buildImageLayout(appDir: string): Promise<void> {
   const outDir = path.join(appDir, 'dist');
+  const consoleDir = path.join(outDir, 'console');
   for (const [tool, args] of [
     ['tsc', ['-p', 'tsconfig.build.json', '--outDir', outDir]],
     ['tsc-alias', ['-p', 'tsconfig.build.json', '--outDir', outDir]],
+    [
+      'vite',
+      ['build', '-c', 'apps/console/vite.config.ts', '--outDir', consoleDir, '--emptyOutDir'],
+    ],
   ] as const) {
     const result = await runCommand(path.join(ROOT, 'node_modules/.bin', tool), [...args], {
       cwd: ROOT,
@@ -56,6 +70,16 @@ describe('container entrypoint on the production build', () => {
 
   afterAll(() => {
     fs.rmSync(appDir, { recursive: true, force: true });
+  });
+
+  it('lays out what `npm run build` builds', () => {
+    const script = (
+      JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts.build;
+    expect(script).toBe(['rm -rf dist', ...BUILD_STEPS].join(' && '));
+    expect(fs.existsSync(path.join(appDir, 'dist/console/index.html'))).toBe(true);
   });
 
   it.each([
@@ -144,6 +168,55 @@ describe('container entrypoint on the production build', () => {
     },
     90_000,
   );
+
+  it('"query" serves the console from dist/console under its working directory', async () => {
+    const port = await findFreePort(35_000 + Math.floor(Math.random() * 1000));
+    // No CONSOLE_DIR: the default, dist/console, resolves against the working directory
+    // (/app in the image, appDir here).
+    const child = spawn('sh', [ENTRYPOINT, 'query'], {
+      cwd: appDir,
+      env: { PATH: process.env.PATH, NODE_ENV: 'production', ...setup.env, PORT: String(port) },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      await waitFor(
+        async () => {
+          if (child.exitCode !== null) throw new Error(`query exited ${child.exitCode}: ${stderr}`);
+          try {
+            return (await fetch(`${base}/health/ready`)).status === 200;
+          } catch {
+            return false;
+          }
+        },
+        { timeoutMs: 60_000 },
+      );
+      const root = await fetch(`${base}/`, { redirect: 'manual' });
+      expect([root.status, root.headers.get('location')]).toEqual([302, '/console/']);
+
+      const page = await fetch(`${base}/console/`);
+      const html = await page.text();
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(page.headers.get('cache-control')).toBe('no-store');
+      expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(html).toBe(fs.readFileSync(path.join(appDir, 'dist/console/index.html'), 'utf8'));
+
+      const script = /<script[^>]+src="(\/console\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+      expect(script).toEqual(expect.any(String));
+      const asset = await fetch(`${base}${script}`);
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+
+      const config = await fetch(`${base}/console/config.json`);
+      expect(await config.json()).toEqual({ exportUrl: '' });
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect([0, 'SIGTERM']).toContain(await ending(child));
+  }, 90_000);
 
   it('"export-worker" starts without HTTP, logs "export worker ready" and stops cleanly on SIGTERM', async () => {
     const child = spawn('sh', [ENTRYPOINT, 'export-worker'], {
