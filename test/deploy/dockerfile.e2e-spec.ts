@@ -93,6 +93,13 @@ describe('Dockerfile', () => {
   it('ships the console it built where CONSOLE_DIR points by default', () => {
     const buildDir = workdir(stage('build'));
     expect(buildDir).toBe('/app');
+    // `RUN npm run build` builds the console with Vite into dist/console (ADR 0080).
+    const packageJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(packageJson.scripts.build.split(' && ')).toContain(
+      'vite build -c apps/console/vite.config.ts',
+    );
     const runtime = stage('runtime');
     // ADR 0080: CONSOLE_DIR defaults to dist/console, resolved against the working directory.
     const consoleDir = path.posix.resolve(
