@@ -125,8 +125,6 @@ export const FACET_PANEL_FIELDS: readonly FacetField[] = [
   'actor_type',
   'source_tool',
   'target_type',
-  'category',
-  'operation',
 ];
 
 export function useFacets(params: Params, key: string): Loaded<Facets[]> {

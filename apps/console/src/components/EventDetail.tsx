@@ -20,7 +20,8 @@ interface Props {
 }
 
 function Row({ label, children }: { label: string; children: ComponentChildren }) {
-  if (children === undefined || children === null || children === '') return null;
+  if (children === undefined || children === null || children === false || children === '')
+    return null;
   return (
     <>
       <dt>{label}</dt>
@@ -175,19 +176,13 @@ function EventFields({
           <OutcomeBadge outcome={event.outcome} />
         </Row>
         <Row label="Reason">{event.reason}</Row>
-        <Row label="Event id">
-          <Mono value={event.id} />
-        </Row>
-        <Row label="Company">
-          <Mono value={event.company_id} />
-        </Row>
+        <Row label="Event id">{event.id && <Mono value={event.id} />}</Row>
+        <Row label="Company">{event.company_id && <Mono value={event.company_id} />}</Row>
       </dl>
       <h3>Actor</h3>
       <dl class="fields">
         <Row label="Type">{ACTOR_TYPE_LABELS[event.actor.type] ?? event.actor.type}</Row>
-        <Row label="Id">
-          <Mono value={event.actor.id} />
-        </Row>
+        <Row label="Id">{event.actor.id && <Mono value={event.actor.id} />}</Row>
         <Row label="Name">{event.actor.name}</Row>
         <Row label="Email">{event.actor.email}</Row>
         {event.actor.impersonator && (
@@ -203,9 +198,7 @@ function EventFields({
           <h3>Target</h3>
           <dl class="fields">
             <Row label="Type">{event.target.type}</Row>
-            <Row label="Id">
-              <Mono value={event.target.id} />
-            </Row>
+            <Row label="Id">{event.target.id && <Mono value={event.target.id} />}</Row>
             <Row label="Name">{event.target.name}</Row>
             {event.target.ancestors && event.target.ancestors.length > 0 && (
               <Row label="Under">
@@ -229,15 +222,13 @@ function EventFields({
           <h3>Source</h3>
           <dl class="fields">
             <Row label="Tool">{event.source.tool}</Row>
-            <Row label="IP">
-              <Mono value={event.source.ip} />
-            </Row>
+            <Row label="IP">{event.source.ip && <Mono value={event.source.ip} />}</Row>
             <Row label="User agent">{event.source.user_agent}</Row>
             <Row label="Request id">
-              <Mono value={event.source.request_id} />
+              {event.source.request_id && <Mono value={event.source.request_id} />}
             </Row>
             <Row label="Session id">
-              <Mono value={event.source.session_id} />
+              {event.source.session_id && <Mono value={event.source.session_id} />}
             </Row>
           </dl>
         </>
@@ -248,7 +239,7 @@ function EventFields({
           <dl class="fields">
             {Object.entries(event.context).map(([key, value]) => (
               <Row key={key} label={key}>
-                <Mono value={value} />
+                {value && <Mono value={value} />}
               </Row>
             ))}
           </dl>
@@ -273,9 +264,7 @@ function EventFields({
       )}
       <h3>Integrity</h3>
       <dl class="fields">
-        <Row label="Hash (SHA-256)">
-          <Mono value={event.hash} />
-        </Row>
+        <Row label="Hash (SHA-256)">{event.hash && <Mono value={event.hash} />}</Row>
         <Row label="Schema version">{String(event.schema_version)}</Row>
       </dl>
       {admin && event.ingest && (
@@ -283,10 +272,10 @@ function EventFields({
           <h3>Ingest (admins only)</h3>
           <dl class="fields">
             <Row label="ingest.key_id">
-              <Mono value={event.ingest.key_id} />
+              {event.ingest.key_id && <Mono value={event.ingest.key_id} />}
             </Row>
             <Row label="ingest.client_ip">
-              <Mono value={event.ingest.client_ip} />
+              {event.ingest.client_ip && <Mono value={event.ingest.client_ip} />}
             </Row>
           </dl>
         </>

@@ -37,6 +37,7 @@ export function ExportDialog({ open, params, total, onClose, onJob }: Props) {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [status, setStatus] = useState('');
+  const [asJob, setAsJob] = useState(false);
 
   useEffect(() => {
     const element = dialog.current;
@@ -45,6 +46,7 @@ export function ExportDialog({ open, params, total, onClose, onJob }: Props) {
       setProblem(null);
       setStatus('');
       setName(defaultName());
+      setAsJob(false);
       element.showModal();
     }
     if (!open && element.open) element.close();
@@ -63,7 +65,7 @@ export function ExportDialog({ open, params, total, onClose, onJob }: Props) {
     setBusy(true);
     setProblem(null);
     try {
-      if (small) {
+      if (small && !asJob) {
         setStatus('Preparing the download…');
         try {
           const file = await api.streamExport(format, filters);
@@ -132,6 +134,19 @@ export function ExportDialog({ open, params, total, onClose, onJob }: Props) {
             ))}
           </select>
         </div>
+        {small && (
+          <div class="field-check">
+            <input
+              id="export-as-job"
+              type="checkbox"
+              checked={asJob}
+              onChange={(event) => setAsJob(event.currentTarget.checked)}
+            />
+            <label for="export-as-job">
+              Create an export job instead (kept in Exports, with SHA-256)
+            </label>
+          </div>
+        )}
         {problem && <ProblemMessage problem={problem} />}
         <p role="status" class="muted">
           {status}

@@ -89,6 +89,7 @@ export function ExportHistory({ tz }: { tz: TimeZoneMode }) {
               <tr>
                 <th scope="col">Name</th>
                 <th scope="col">Status</th>
+                <th scope="col">Progress</th>
                 <th scope="col">Rows</th>
                 <th scope="col">Size</th>
                 <th scope="col">SHA-256</th>
@@ -112,17 +113,17 @@ export function ExportHistory({ tz }: { tz: TimeZoneMode }) {
                     </td>
                     <td data-label="Status">
                       <span class={`badge status-${job.status}`}>{job.status}</span>
-                      {ACTIVE.has(job.status) && (
-                        <div class="progress">
-                          <progress
-                            max={100}
-                            value={progress}
-                            aria-label={`Progress of ${job.name}`}
-                          />
-                          <span class="muted">{progress}%</span>
-                        </div>
-                      )}
                       {job.error && <div class="error-text">{job.error}</div>}
+                    </td>
+                    <td data-label="Progress">
+                      <div class="progress">
+                        <progress
+                          max={100}
+                          value={progress}
+                          aria-label={`Progress of ${job.name}`}
+                        />
+                        <span class="muted">{progress}%</span>
+                      </div>
                     </td>
                     <td data-label="Rows" class="num">
                       {job.rows === null ? '—' : formatCount(job.rows)}
@@ -141,30 +142,32 @@ export function ExportHistory({ tz }: { tz: TimeZoneMode }) {
                     <td data-label="Expires">
                       {job.expires_at ? formatTime(job.expires_at, tz) : '—'}
                     </td>
-                    <td class="row-actions">
-                      {job.status === 'completed' && (
-                        <button
-                          type="button"
-                          class="primary"
-                          onClick={() => void act(job, 'download')}
-                        >
-                          Download
-                        </button>
-                      )}
-                      {ACTIVE.has(job.status) && (
-                        <button type="button" onClick={() => void act(job, 'delete')}>
-                          Cancel
-                        </button>
-                      )}
-                      {!ACTIVE.has(job.status) && job.status !== 'expired' && (
-                        <button
-                          type="button"
-                          class="danger"
-                          onClick={() => void act(job, 'delete')}
-                        >
-                          Delete
-                        </button>
-                      )}
+                    <td>
+                      <div class="row-actions">
+                        {job.status === 'completed' && (
+                          <button
+                            type="button"
+                            class="primary"
+                            onClick={() => void act(job, 'download')}
+                          >
+                            Download
+                          </button>
+                        )}
+                        {ACTIVE.has(job.status) && (
+                          <button type="button" onClick={() => void act(job, 'delete')}>
+                            Cancel
+                          </button>
+                        )}
+                        {!ACTIVE.has(job.status) && job.status !== 'expired' && (
+                          <button
+                            type="button"
+                            class="danger"
+                            onClick={() => void act(job, 'delete')}
+                          >
+                            Delete
+                          </button>
+                        )}
+                      </div>
                     </td>
                   </tr>
                 );

@@ -42,7 +42,7 @@ export function FacetPanel({ facets, loading, problem, catalog, onFilter, onExcl
         const qualifier = EXCLUDE_QUALIFIERS[facet.field];
         const title = TITLES[facet.field] ?? facet.field;
         return (
-          <section key={facet.field} class="facet" aria-label={title}>
+          <section key={facet.field} class="facet">
             <h3>{title}</h3>
             {facet.values.length === 0 ? (
               <p class="muted">None</p>
@@ -56,9 +56,9 @@ export function FacetPanel({ facets, loading, problem, catalog, onFilter, onExcl
                         type="button"
                         class="facet-value"
                         title={entry.value}
-                        aria-label={`Filter ${title}: ${label} (${entry.count})`}
                         onClick={() => onFilter(facet.field, entry.value)}
                       >
+                        <span class="sr-only">Filter {title}:</span>
                         <span class="facet-label">{label}</span>
                         <span class="facet-count">{formatCount(entry.count)}</span>
                       </button>
@@ -66,11 +66,13 @@ export function FacetPanel({ facets, loading, problem, catalog, onFilter, onExcl
                         <button
                           type="button"
                           class="facet-exclude"
-                          aria-label={`Exclude ${title}: ${label}`}
                           title={`Exclude: adds -${qualifier}:${entry.value} to the search`}
                           onClick={() => onExclude(facet.field, entry.value)}
                         >
-                          −
+                          <span aria-hidden="true">−</span>
+                          <span class="sr-only">
+                            Exclude {title}: {label}
+                          </span>
                         </button>
                       )}
                     </li>

@@ -48,9 +48,11 @@ interface TextFieldProps {
   placeholder?: string;
   mono?: boolean;
   describedBy?: string;
+  onFocus?: () => void;
 }
 
 function TextField({
+  onFocus,
   id,
   label,
   value,
@@ -74,6 +76,7 @@ function TextField({
         spellcheck={false}
         aria-describedby={describedBy}
         onInput={(event) => onInput(event.currentTarget.value)}
+        onFocus={onFocus}
       />
       {listId && (
         <datalist id={listId}>
@@ -124,11 +127,13 @@ const LEVEL_LABELS: Record<AncestorLevel, string> = {
 function useAncestorFacets(
   draft: FilterDraft,
   shownWindow: { from: string; to: string } | null,
+  enabled: boolean,
 ): AncestorOptions {
   const [options, setOptions] = useState<AncestorOptions>(() => ancestorOptionsOf([]));
   const { project, environment } = draft.ancestors;
   const windowKey = shownWindow ? `${shownWindow.from}|${shownWindow.to}` : '';
   useEffect(() => {
+    if (!enabled) return;
     const controller = new AbortController();
     const window: Params = shownWindow
       ? [
@@ -180,7 +185,7 @@ function useAncestorFacets(
       controller.abort();
     };
     // shownWindow is identified by windowKey
-  }, [project, environment, windowKey]);
+  }, [enabled, project, environment, windowKey]);
   return options;
 }
 
@@ -206,7 +211,9 @@ export function FilterBar(props: Props) {
     });
 
   const seenAncestors = useMemo(() => ancestorOptionsOf(events), [events]);
-  const facetAncestors = useAncestorFacets(draft, shownWindow);
+  // Ancestor facets are fetched once a picker is used (every read is audited).
+  const [pickersUsed, setPickersUsed] = useState(false);
+  const facetAncestors = useAncestorFacets(draft, shownWindow, pickersUsed);
 
   // A link may name only the deepest level: fill the levels above from the chains seen.
   useEffect(() => {
@@ -275,15 +282,15 @@ export function FilterBar(props: Props) {
         props.onApply(next.filters, next.range);
       }}
     >
-      <DateRangePicker
-        range={draft.range}
-        from={draft.from}
-        to={draft.to}
-        tz={tz}
-        shownWindow={shownWindow}
-        onChange={(next) => setDraft((previous) => ({ ...previous, ...next }))}
-      />
-      <div class="search-row">
+      <div class="filter-top">
+        <DateRangePicker
+          range={draft.range}
+          from={draft.from}
+          to={draft.to}
+          tz={tz}
+          shownWindow={shownWindow}
+          onChange={(next) => setDraft((previous) => ({ ...previous, ...next }))}
+        />
         <div class="field field-search">
           <label for="filter-q">Search</label>
           <input
@@ -329,7 +336,7 @@ export function FilterBar(props: Props) {
         </p>
       </details>
       <fieldset class="filter-grid">
-        <legend>Filters</legend>
+        <legend class="sr-only">Filters</legend>
         <TextField
           id="filter-action"
           label="Action"
@@ -398,6 +405,7 @@ export function FilterBar(props: Props) {
             label={LEVEL_LABELS[level]}
             value={draft.ancestors[level]}
             onInput={(value) => setAncestor(level, value)}
+            onFocus={() => setPickersUsed(true)}
             options={ancestorChoices(level)}
             placeholder={level === 'project' ? 'project id' : `${level} id`}
             mono

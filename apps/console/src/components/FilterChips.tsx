@@ -38,13 +38,11 @@ export function FilterChips({ fixed, filters, onRemove }: Props) {
           {applied.map(({ pair: [name, value], index }) => (
             <li key={`${index}:${name}=${value}`} class="chip">
               <span class="chip-name">{name}</span> = <span class="mono">{value}</span>
-              <button
-                type="button"
-                class="chip-remove"
-                aria-label={`Remove filter ${name} = ${value}`}
-                onClick={() => onRemove(index)}
-              >
-                ×
+              <button type="button" class="chip-remove" onClick={() => onRemove(index)}>
+                <span aria-hidden="true">×</span>
+                <span class="sr-only">
+                  Remove filter {name} = {value}
+                </span>
               </button>
             </li>
           ))}
