@@ -635,6 +635,22 @@ describe('Helm chart helm/auditlog', () => {
       );
     });
 
+    it('takes the public URL of viewer-token links from the console Ingress host', async () => {
+      const publicUrl = async (files: string[], extra: string[] = []) =>
+        byName(await render(files, extra), 'ConfigMap', 'audit-auditlog').data?.CONSOLE_PUBLIC_URL;
+      expect(await publicUrl(['required', 'ingress-hpa'])).toBe('https://auditlog.example.com');
+      expect(await publicUrl(['required'], ['--set', 'ingress.enabled=true'])).toBe(
+        'http://auditlog.example.com',
+      );
+      expect(
+        await publicUrl(
+          ['required', 'ingress-hpa'],
+          ['--set', 'console.publicUrl=https://audit.example.org'],
+        ),
+      ).toBe('https://audit.example.org');
+      expect(await publicUrl(['required'])).toBeUndefined();
+    });
+
     it('prints the console URL in the notes when the Ingress is on', async () => {
       const notes = async (files: string[], extra: string[] = []) => {
         const out = await helmOrThrow([

@@ -65,6 +65,28 @@ app.kubernetes.io/component: {{ .component }}
 {{- default (include "auditlog.secretName" .) .Values.viewerTokens.existingSecret -}}
 {{- end -}}
 
+{{/*
+Origins of the Ingress hosts that route /console/ to the query app (a Prefix path that
+/console/ starts with: / or /console), https when ingress.tls covers the host; a JSON list.
+*/}}
+{{- define "auditlog.consoleOrigins" -}}
+{{- $origins := list -}}
+{{- if and .Values.ingress.enabled .Values.query.enabled -}}
+{{- $tlsHosts := list -}}
+{{- range .Values.ingress.tls -}}
+{{- $tlsHosts = concat $tlsHosts (.hosts | default list) -}}
+{{- end -}}
+{{- range $host := .Values.ingress.hosts -}}
+{{- range $host.paths -}}
+{{- if and (eq .component "query") (hasPrefix .path "/console/") -}}
+{{- $origins = append $origins (printf "%s://%s" (ternary "https" "http" (has $host.host $tlsHosts)) $host.host) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- uniq $origins | toJson -}}
+{{- end -}}
+
 {{/* Fails early with a clear message when a required value is missing. */}}
 {{- define "auditlog.validate" -}}
 {{- $_ := required "opensearch.url is required (https://host:9200)" .Values.opensearch.url -}}
