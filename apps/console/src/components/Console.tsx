@@ -100,7 +100,7 @@ export function Console({ info, onSignOut }: Props) {
               role="tab"
               id={`tab-${candidate.id}`}
               aria-selected={tab === candidate.id}
-              aria-controls="main"
+              aria-controls="tabpanel"
               tabIndex={tab === candidate.id ? 0 : -1}
               ref={(element) => {
                 tabRefs.current[index] = element;
@@ -113,23 +113,25 @@ export function Console({ info, onSignOut }: Props) {
           ))}
         </div>
       </nav>
-      <main id="main" role="tabpanel" aria-labelledby={`tab-${tab}`} tabIndex={-1}>
-        {admin && !companyId ? (
-          <p class="empty">Choose a company above to see its events.</p>
-        ) : tab === 'events' ? (
-          <EventsView
-            key={companyId ?? ''}
-            state={state}
-            info={info}
-            admin={admin}
-            canExport={canExport}
-            catalog={catalog}
-          />
-        ) : tab === 'exports' ? (
-          <ExportHistory key={companyId ?? ''} tz={state.tz} />
-        ) : (
-          <IntegrityPanel key={companyId ?? ''} tz={state.tz} />
-        )}
+      <main id="main" tabIndex={-1}>
+        <div role="tabpanel" id="tabpanel" aria-labelledby={`tab-${tab}`}>
+          {admin && !companyId ? (
+            <p class="empty">Choose a company above to see its events.</p>
+          ) : tab === 'events' ? (
+            <EventsView
+              key={companyId ?? ''}
+              state={state}
+              info={info}
+              admin={admin}
+              canExport={canExport}
+              catalog={catalog}
+            />
+          ) : tab === 'exports' ? (
+            <ExportHistory key={companyId ?? ''} tz={state.tz} />
+          ) : (
+            <IntegrityPanel key={companyId ?? ''} tz={state.tz} />
+          )}
+        </div>
       </main>
     </div>
   );

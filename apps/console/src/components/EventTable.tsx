@@ -151,7 +151,7 @@ export function EventTable(props: Props) {
                     )}
                   </div>
                 </td>
-                <td data-label="Target">
+                <td data-label="Target" class={event.target ? undefined : 'empty-cell'}>
                   <TargetCell target={event.target} />
                 </td>
                 <td data-label="Outcome">

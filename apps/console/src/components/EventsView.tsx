@@ -136,7 +136,7 @@ export function EventsView({ state, info, admin, canExport, catalog }: Props) {
           go(withValues(withValues(state.filters, 'from', [from]), 'to', [to]), null)
         }
       />
-      <div class="results">
+      <div class={state.event ? 'results with-detail' : 'results'}>
         <FacetPanel
           facets={facets.value}
           loading={facets.loading}
@@ -169,24 +169,26 @@ export function EventsView({ state, info, admin, canExport, catalog }: Props) {
             />
           )}
         </div>
+        {state.event && (
+          <EventDetail
+            id={state.event}
+            state={state}
+            catalog={catalog}
+            admin={admin}
+            onClose={() => {
+              const id = state.event;
+              navigate({ ...state, event: null });
+              if (id)
+                document
+                  .querySelector<HTMLElement>(`tr[data-event-id="${CSS.escape(id)}"]`)
+                  ?.focus();
+            }}
+            onFilter={(filters) =>
+              go(filters, state.filters.some(([name]) => name === 'from') ? null : state.range)
+            }
+          />
+        )}
       </div>
-      {state.event && (
-        <EventDetail
-          id={state.event}
-          state={state}
-          catalog={catalog}
-          admin={admin}
-          onClose={() => {
-            const id = state.event;
-            navigate({ ...state, event: null });
-            if (id)
-              document.querySelector<HTMLElement>(`tr[data-event-id="${CSS.escape(id)}"]`)?.focus();
-          }}
-          onFilter={(filters) =>
-            go(filters, state.filters.some(([name]) => name === 'from') ? null : state.range)
-          }
-        />
-      )}
       {canExport && (
         <ExportDialog
           open={exporting}

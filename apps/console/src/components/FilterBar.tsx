@@ -210,6 +210,12 @@ export function FilterBar(props: Props) {
       return { ...previous, ancestors };
     });
 
+  // Phones start with the field grid folded; wider screens show it.
+  const [expanded, setExpanded] = useState(() => !window.matchMedia('(max-width: 640px)').matches);
+  const activeCount = filters.filter(
+    ([name]) => !['from', 'to', 'q', 'sort'].includes(name),
+  ).length;
+
   const seenAncestors = useMemo(() => ancestorOptionsOf(events), [events]);
   // Ancestor facets are fetched once a picker is used (every read is audited).
   const [pickersUsed, setPickersUsed] = useState(false);
@@ -335,7 +341,16 @@ export function FilterBar(props: Props) {
           </code>
         </p>
       </details>
-      <fieldset class="filter-grid">
+      <button
+        type="button"
+        class="filters-toggle"
+        aria-expanded={expanded}
+        aria-controls="filter-grid"
+        onClick={() => setExpanded(!expanded)}
+      >
+        {expanded ? 'Hide filters' : `Show filters${activeCount ? ` (${activeCount} set)` : ''}`}
+      </button>
+      <fieldset class="filter-grid" id="filter-grid" hidden={!expanded}>
         <legend class="sr-only">Filters</legend>
         <TextField
           id="filter-action"
