@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
 import { ensureServices } from '../services';
-import { demoEvents } from './demo-events';
+import { DEMO_CATALOG, demoEvents } from './demo-events';
 import { demoKeyLine, demoSecrets } from './demo-secrets';
 
 const env = process.env;
@@ -134,6 +134,18 @@ async function main(): Promise<void> {
       });
       if (response.status >= 300)
         throw new Error(`demo event rejected: ${response.status} ${await response.text()}`);
+    }
+    for (const { action, ...entry } of DEMO_CATALOG) {
+      const response = await fetch(`${ingestUrl}/v1/catalog/actions/${action}`, {
+        method: 'PUT',
+        headers: {
+          authorization: `Bearer ${secrets.ingestKey}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(entry),
+      });
+      if (response.status !== 200)
+        throw new Error(`demo catalog entry rejected: ${response.status} ${await response.text()}`);
     }
   }
 

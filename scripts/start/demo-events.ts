@@ -76,3 +76,17 @@ export function demoEvents(
     };
   });
 }
+
+/** Labels and display templates the demo producer registers in the action catalog. */
+export const DEMO_CATALOG: Array<{ action: string; label: string; template?: string }> = [
+  { action: 'flow.created', label: 'Flow created', template: '{actor.name} created {target.name}' },
+  { action: 'flow.updated', label: 'Flow updated', template: '{actor.name} updated {target.name}' },
+  {
+    action: 'environment.deployed',
+    label: 'Environment deployed',
+    template: '{actor.name} deployed {target.name}',
+  },
+  { action: 'auth.login', label: 'Signed in' },
+  { action: 'approval.denied', label: 'Approval denied' },
+  { action: 'secret.read', label: 'Secret read', template: '{actor.name} read {target.name}' },
+];
