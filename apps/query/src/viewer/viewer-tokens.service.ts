@@ -68,6 +68,16 @@ export class ViewerTokensService {
     } catch (error) {
       redisDown(error, this.logger);
     }
+    // The token never reaches the log; the grant id ties this line to the session's reads.
+    this.logger.log({
+      msg: 'viewer token minted',
+      grant: grant.id,
+      issuedBy,
+      companyId: grant.companyId,
+      subject: grant.subject,
+      permissions: grant.permissions,
+      expiresAt: grant.expiresAt,
+    });
     const { issuedBy: _issuedBy, ...visible } = grant;
     return { token, grant: visible };
   }
