@@ -5,6 +5,7 @@ import { formatTime } from '../format';
 import { isAdmin } from '../session';
 import { navigate, type Tab, useViewState } from '../url-state';
 import { CompanyPicker } from './CompanyPicker';
+import { EventTable } from './EventTable';
 import { EventsView } from './EventsView';
 import { ExportHistory } from './ExportHistory';
 import { IntegrityPanel } from './IntegrityPanel';
@@ -116,7 +117,20 @@ export function Console({ info, onSignOut }: Props) {
       <main id="main" tabIndex={-1}>
         <div role="tabpanel" id="tabpanel" aria-labelledby={`tab-${tab}`}>
           {admin && !companyId ? (
-            <p class="empty">Choose a company above to see its events.</p>
+            <>
+              <EventTable
+                events={[]}
+                catalog={catalog}
+                tz={state.tz}
+                selectedId={null}
+                fresh={new Set()}
+                hasMore={false}
+                loadingMore={false}
+                onOpen={() => undefined}
+                onLoadMore={() => undefined}
+              />
+              <p class="empty">Choose a company above to see its events.</p>
+            </>
           ) : tab === 'events' ? (
             <EventsView
               key={companyId ?? ''}

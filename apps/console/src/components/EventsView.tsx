@@ -147,6 +147,17 @@ export function EventsView({ state, info, admin, canExport, catalog }: Props) {
         />
         <div class="results-main">
           {search.problem && <ProblemMessage problem={search.problem} />}
+          <EventTable
+            events={events}
+            catalog={catalog}
+            tz={state.tz}
+            selectedId={state.event}
+            fresh={live.fresh}
+            hasMore={!!search.nextCursor}
+            loadingMore={search.loadingMore}
+            onOpen={(id) => navigate({ ...state, event: id })}
+            onLoadMore={search.loadMore}
+          />
           {search.loading && events.length === 0 && (
             <p class="loading" role="status">
               Loading events…
@@ -154,19 +165,6 @@ export function EventsView({ state, info, admin, canExport, catalog }: Props) {
           )}
           {!search.loading && !search.problem && events.length === 0 && (
             <p class="empty">No events match these filters in this time range.</p>
-          )}
-          {events.length > 0 && (
-            <EventTable
-              events={events}
-              catalog={catalog}
-              tz={state.tz}
-              selectedId={state.event}
-              fresh={live.fresh}
-              hasMore={!!search.nextCursor}
-              loadingMore={search.loadingMore}
-              onOpen={(id) => navigate({ ...state, event: id })}
-              onLoadMore={search.loadMore}
-            />
           )}
         </div>
         {state.event && (

@@ -60,6 +60,7 @@ export function Histogram({ histogram, loading, problem, tz, onZoom }: Props) {
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
         preserveAspectRatio="none"
         role="img"
+        aria-label={label}
         class={drag ? 'dragging' : undefined}
         onPointerDown={(event) => {
           event.currentTarget.setPointerCapture(event.pointerId);
@@ -72,7 +73,6 @@ export function Histogram({ histogram, loading, problem, tz, onZoom }: Props) {
         onPointerUp={finish}
         onPointerCancel={() => setDrag(null)}
       >
-        <title>{label}</title>
         {buckets.map((bucket) => {
           const x = ((Date.parse(bucket.timestamp) - from) / span) * WIDTH;
           const height = (bucket.count / max) * (HEIGHT - 4);
