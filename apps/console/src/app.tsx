@@ -61,7 +61,9 @@ export function App() {
     const end = Date.parse(expiresAt);
     const timers: number[] = [];
     if (embedded) {
-      const askAt = Math.max(end - REFRESH_BEFORE_MS, Date.now() + 1_000);
+      // A minute ahead, or a fifth of a short session's remaining time.
+      const lead = Math.min(REFRESH_BEFORE_MS, (end - Date.now()) / 5);
+      const askAt = Math.max(end - lead, Date.now() + 1_000);
       timers.push(
         window.setTimeout(() => {
           window.parent.postMessage(

@@ -24,11 +24,9 @@ export function FilterChips({ fixed, filters, onRemove }: Props) {
               class="chip chip-fixed"
               title="Set by the host platform; cannot be removed"
             >
-              <span class="chip-lock" aria-hidden="true">
-                ●
-              </span>{' '}
-              <span class="chip-name">{name}</span> = <span class="mono">{value}</span>
-              <span class="sr-only"> (fixed, cannot be removed)</span>
+              <span class="chip-name">{name}</span> = <span class="mono">{value}</span>{' '}
+              <span class="muted">(fixed)</span>
+              <span class="sr-only">, cannot be removed</span>
             </li>
           ))}
         </ul>
