@@ -22,6 +22,8 @@ export interface AppProcessOptions {
   /** `/health/live` (default) or `/health/ready`. */
   waitFor?: '/health/live' | '/health/ready';
   startTimeoutMs?: number;
+  /** Options for node itself, before the script (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
 }
 
 export function freePort(): Promise<number> {
@@ -46,10 +48,14 @@ export async function startAppProcess(
 ): Promise<AppProcess> {
   const port = options.port ?? (await freePort());
   const output = options.logFile ? openSync(options.logFile, 'a') : 'inherit';
-  const child = spawn(process.execPath, [resolve('dist', 'apps', name, 'src', 'main.js')], {
-    env: { PATH: process.env.PATH, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', output, output],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), resolve('dist', 'apps', name, 'src', 'main.js')],
+    {
+      env: { PATH: process.env.PATH, ...env, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', output, output],
+    },
+  );
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const url = `http://127.0.0.1:${port}`;
   const kill = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
