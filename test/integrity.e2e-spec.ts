@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import type { Client } from '@opensearch-project/opensearch';
 import request from 'supertest';
 import { normalizeEvent, type StoredEvent } from '@auditlog/events';
@@ -19,9 +19,10 @@ import {
   waitFor,
 } from '@auditlog/testing';
 import { toOwnerView } from '../apps/query/src/events/events-query.service';
-import { DigestJobService } from '../apps/query/src/integrity/digest-job.service';
+import type { DigestRunSummary } from '../apps/maintenance/src/integrity/digest-sealing.service';
 import { QueryModule } from '../apps/query/src/query.module';
 import { storeReceived } from './integrity-seed';
+import { MaintenanceJob, metricsOf, runJob, startMaintenance } from './maintenance/support';
 
 const MINUTE = 60_000;
 
@@ -60,7 +61,11 @@ describe('integrity: signed digest chains and verification', () => {
 
   let client: Client;
   let app: INestApplication;
-  const others: INestApplication[] = [];
+  let maintenance: INestApplicationContext;
+  const others: Array<INestApplication | INestApplicationContext> = [];
+  /** One run of the digest job through the maintenance queue, as its scheduler starts it. */
+  const seal = (worker: INestApplicationContext, now: Date) =>
+    runJob<DigestRunSummary>(worker, MaintenanceJob.sealDigests, now);
 
   const store = (companyId: string, id: string, receivedAt: Date, action = 'flow.created') =>
     storeReceived(app, companyId, id, receivedAt, action);
@@ -139,6 +144,7 @@ describe('integrity: signed digest chains and verification', () => {
   beforeAll(async () => {
     client = testClient();
     app = await startApp('query', QueryModule, setup.env);
+    maintenance = await startMaintenance(setup.env);
     // acme: events in minutes 0, 1 and 3; minute 2 stays empty. globex: minute 1 only.
     await store('acme', 'a-1', at(0, 5));
     await store('acme', 'a-2', at(0, 5));
@@ -147,11 +153,12 @@ describe('integrity: signed digest chains and verification', () => {
     await store('globex', 'g-1', at(1, 10));
     await store('initech', 'i-1', at(0, 1));
     await refresh();
-    await app.get(DigestJobService).run(at(5));
+    await seal(maintenance, at(5));
   });
 
   afterAll(async () => {
     for (const other of others) await other.close();
+    await maintenance?.close();
     await app?.close();
     await dropPrefix(client, setup.indexPrefix);
     await client.close();
@@ -302,9 +309,12 @@ describe('integrity: signed digest chains and verification', () => {
   it('verifies digests signed before and after a key rotation', async () => {
     const rotated = await startApp('query', QueryModule, rotatedEnv);
     others.push(rotated);
+    // A rotation restarts the maintenance worker with the new key: replicas share one queue.
+    await maintenance.close();
+    maintenance = await startMaintenance(rotatedEnv);
     await store('initech', 'i-2', at(5, 20));
     await refresh();
-    await rotated.get(DigestJobService).run(at(7));
+    await seal(maintenance, at(7));
     const digests = await request(rotated.getHttpServer())
       .get('/v1/integrity/digests')
       .query({ from: iso(0), to: iso(7) })
@@ -340,15 +350,14 @@ describe('integrity: signed digest chains and verification', () => {
 
   it('writes one digest per window when two replicas run the job at once', async () => {
     const first = await startApp('query', QueryModule, rotatedEnv);
-    const second = await startApp('query', QueryModule, rotatedEnv);
-    others.push(first, second);
+    const firstWorker = await startMaintenance(rotatedEnv);
+    const secondWorker = await startMaintenance(rotatedEnv);
+    others.push(first, firstWorker, secondWorker);
     await store('umbrella', 'u-1', at(8, 1));
     await store('umbrella', 'u-2', at(10, 2));
     await refresh();
-    const runs = await Promise.all([
-      first.get(DigestJobService).run(at(14)),
-      second.get(DigestJobService).run(at(14)),
-    ]);
+    // Two runs requested at once, from both replicas' queues, taken by either worker.
+    const runs = await Promise.all([seal(firstWorker, at(14)), seal(secondWorker, at(14))]);
     await refresh();
     const { body } = await client.search({
       index: `${setup.indexPrefix}-digests`,
@@ -391,7 +400,7 @@ describe('integrity: signed digest chains and verification', () => {
     }
   });
 
-  it('catches up on start and keeps sealing on its schedule', async () => {
+  it('catches up on start and keeps sealing on its maintenance schedule', async () => {
     const scheduled = testEnvironment('integrity-schedule', undefined, {
       ...integrityEnv,
       INTEGRITY_JOB_INTERVAL_SECONDS: '1',
@@ -425,6 +434,7 @@ describe('integrity: signed digest chains and verification', () => {
       await writer.close();
     }
     const running = await startApp('query', QueryModule, scheduled.env);
+    const scheduler = await startMaintenance(scheduled.env);
     try {
       const windowOfEvent = new Date(Math.floor(receivedAt.getTime() / MINUTE) * MINUTE);
       const digests = await waitFor(
@@ -443,9 +453,11 @@ describe('integrity: signed digest chains and verification', () => {
         event_count: 1,
       });
       expect(digests[0].previous_digest_hash).toBeNull();
-      const metrics = await request(running.getHttpServer()).get('/metrics').expect(200);
-      expect(metrics.text).toMatch(/auditlog_integrity_digests_created_total\{[^}]*\} [1-9]/);
+      expect(await metricsOf(scheduler)).toMatch(
+        /auditlog_integrity_digests_created_total\{[^}]*\} [1-9]/,
+      );
     } finally {
+      await scheduler.close();
       await running.close();
       await dropPrefix(client, scheduled.indexPrefix);
     }
@@ -453,11 +465,10 @@ describe('integrity: signed digest chains and verification', () => {
 
   it('says integrity is not configured when no key is set', async () => {
     const plain = testEnvironment('integrity-off');
-    const off = await startApp('query', QueryModule, {
-      ...plain.env,
-      OPENSEARCH_INDEX_PREFIX: setup.indexPrefix,
-    });
-    others.push(off);
+    const offEnv = { ...plain.env, OPENSEARCH_INDEX_PREFIX: setup.indexPrefix };
+    const off = await startApp('query', QueryModule, offEnv);
+    const offWorker = await startMaintenance(offEnv);
+    others.push(off, offWorker);
     const response = await request(off.getHttpServer())
       .get('/v1/integrity/verify')
       .set('Authorization', `Bearer ${ownerToken(plain.jwtSecret, 'acme')}`)
@@ -465,6 +476,6 @@ describe('integrity: signed digest chains and verification', () => {
     expect(response.body).toMatchObject({ status: 'not_configured' });
     const keys = await request(off.getHttpServer()).get('/v1/integrity/public-keys').expect(200);
     expect(keys.body).toEqual({ keys: [] });
-    expect(await off.get(DigestJobService).run(at(20))).toEqual({ created: 0, companies: 0 });
+    expect(await seal(offWorker, at(20))).toEqual({ created: 0, companies: 0 });
   });
 });

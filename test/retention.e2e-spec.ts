@@ -1,5 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import type { Client } from '@opensearch-project/opensearch';
 import request from 'supertest';
 import {
@@ -22,10 +21,9 @@ import {
 } from '@auditlog/testing';
 import { IngestModule } from '../apps/ingest/src/ingest.module';
 import { QueryModule } from '../apps/query/src/query.module';
-import {
-  RetentionSweepScheduler,
-  type SweepRun,
-} from '../apps/query/src/retention/retention-sweep.scheduler';
+import type { SweepRun } from '../apps/maintenance/src/retention/retention-sweep.job';
+import { MaintenanceQueue } from '../apps/maintenance/src/maintenance-queue.service';
+import { MaintenanceJob, metricsOf, runJob, startMaintenance } from './maintenance/support';
 
 const ismExpected = process.env.AUDITLOG_ISM_AVAILABLE === 'true';
 
@@ -215,11 +213,39 @@ describe('retention classes, routing and the sweeper', () => {
       `${setup.indexPrefix}-events-30d-${'2020.01.01'}`,
     ];
     let runs: SweepRun[];
+    let maintenance: INestApplicationContext;
 
     beforeAll(async () => {
       for (const index of [...expired, ...kept]) await seedIndex(client, index, 'sweep', now);
-      const scheduler = query.get(RetentionSweepScheduler);
-      runs = await Promise.all([scheduler.runOnce(now), scheduler.runOnce(now)]);
+      // The sweep runs in the maintenance worker; its schedule is covered below, so the
+      // runs here are requested by hand (two at once, taken by the worker one after another).
+      maintenance = await startMaintenance({ ...setup.env, RETENTION_SWEEP_INTERVAL_SECONDS: '0' });
+      runs = await Promise.all([
+        runJob<SweepRun>(maintenance, MaintenanceJob.sweepRetention, now),
+        runJob<SweepRun>(maintenance, MaintenanceJob.sweepRetention, now),
+      ]);
+    });
+
+    afterAll(async () => {
+      await maintenance?.close();
+    });
+
+    it('is a job scheduler on the maintenance queue, never a timer of the query app', async () => {
+      const scheduled = await startMaintenance({
+        ...setup.env,
+        REDIS_KEY_PREFIX: `${setup.indexPrefix}-scheduled`,
+        RETENTION_SWEEP_INTERVAL_SECONDS: '3600',
+      });
+      try {
+        const scheduler = await scheduled
+          .get(MaintenanceQueue)
+          .queue.getJobScheduler(MaintenanceJob.sweepRetention);
+        expect(scheduler).toMatchObject({ every: 3_600_000, name: 'retention.sweep' });
+      } finally {
+        await scheduled.close();
+      }
+      const queryMetrics = await request(query.getHttpServer()).get('/metrics').expect(200);
+      expect(queryMetrics.text).not.toContain('auditlog_retention_sweeps_total');
     });
 
     if (ismExpected) {
@@ -227,13 +253,16 @@ describe('retention classes, routing and the sweeper', () => {
         expect(runs.map((run) => run.status)).toEqual(['skipped', 'skipped']);
       });
     } else {
-      it('is scheduled in the query app where ISM is absent', () => {
-        expect(query.get(SchedulerRegistry).getIntervals()).toContain('retention-sweep');
-        expect(runs.map((run) => run.status).sort()).toEqual(['skipped', 'swept']);
+      it('sweeps in the maintenance worker where ISM is absent, each index deleted once', () => {
+        expect(runs.map((run) => run.status)).toEqual(['swept', 'swept']);
+        const deleted = runs.flatMap((run) =>
+          run.status === 'swept' ? run.result.deleted.map((entry) => entry.index) : [],
+        );
+        expect(deleted.sort()).toEqual([...expired].sort());
       });
 
       it('deletes indices past retention and nothing younger', async () => {
-        const swept = runs.find((run) => run.status === 'swept');
+        const swept = runs.find((run) => run.status === 'swept' && run.result.deleted.length > 0);
         if (swept?.status !== 'swept') throw new Error('no sweep ran');
         expect(swept.result.deleted.map((entry) => entry.index).sort()).toEqual(
           [...expired].sort(),
@@ -247,18 +276,18 @@ describe('retention classes, routing and the sweeper', () => {
         for (const index of expired) expect(remaining).not.toContain(index);
         for (const index of kept) expect(remaining).toContain(index);
 
-        const metrics = await request(query.getHttpServer()).get('/metrics').expect(200);
-        expect(metrics.text).toMatch(
-          /auditlog_retention_indices_deleted_total\{retention_class="1d",app="query"\} 2/,
+        const metrics = await metricsOf(maintenance);
+        expect(metrics).toMatch(
+          /auditlog_retention_indices_deleted_total\{retention_class="1d",app="maintenance"\} 2/,
         );
-        expect(metrics.text).toMatch(
-          /auditlog_retention_indices_deleted_total\{retention_class="1y",app="query"\} 1/,
+        expect(metrics).toMatch(
+          /auditlog_retention_indices_deleted_total\{retention_class="1y",app="maintenance"\} 1/,
         );
       });
 
       it('write-blocks indices closed for writes', async () => {
         const closed = names.eventsIndex('7d', daysAgo(now, 6));
-        const swept = runs.find((run) => run.status === 'swept');
+        const swept = runs.find((run) => run.status === 'swept' && run.result.deleted.length > 0);
         expect(swept?.status === 'swept' && swept.result.madeReadOnly).toEqual(
           expect.arrayContaining([closed, names.eventsIndex('90d', daysAgo(now, 3))]),
         );

@@ -21,7 +21,8 @@ import {
   waitFor,
 } from '@auditlog/testing';
 import { ExportModule } from '../../apps/export/src/export.module';
-import { ExportMaintenanceScheduler } from '../../apps/export/src/exports/export-maintenance.scheduler';
+import type { MaintenanceResult } from '../../apps/maintenance/src/exports/export-maintenance.job';
+import { MaintenanceJob, runJob, startMaintenance } from '../maintenance/support';
 import { seedEvents, storedEvent, type SeedEvent } from '../query/seed';
 import { expectedCells, HEADERS, ownerView } from './expected';
 import {
@@ -422,14 +423,26 @@ describe('export API: streamed downloads and export jobs', () => {
       expect((await download(id)).status).toBe(409);
     });
 
-    it('expires files after EXPORT_RETENTION in the scheduled cleanup', async () => {
+    it("expires files after EXPORT_RETENTION in the maintenance worker's cleanup", async () => {
       const created = await create({ name: 'old', format: 'json', filters: flowFilters() });
       const id = created.body.id as string;
       await completed(id);
       expect(fs.existsSync(path.join(exportDir, `${id}.json`))).toBe(true);
-      const result = await app
-        .get(ExportMaintenanceScheduler)
-        .runOnce(new Date(Date.now() + 8 * 86_400_000));
+      // The cleanup runs in the maintenance worker, not in the export API.
+      const maintenance = await startMaintenance({
+        ...setup.env,
+        RETENTION_SWEEP_INTERVAL_SECONDS: '0',
+      });
+      let result: MaintenanceResult;
+      try {
+        result = await runJob<MaintenanceResult>(
+          maintenance,
+          MaintenanceJob.maintainExports,
+          new Date(Date.now() + 8 * 86_400_000),
+        );
+      } finally {
+        await maintenance.close();
+      }
       expect(result.expired).toContain(id);
       expect(fs.existsSync(path.join(exportDir, `${id}.json`))).toBe(false);
       expect((await read(id)).body.status).toBe('expired');

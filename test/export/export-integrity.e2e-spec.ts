@@ -16,10 +16,10 @@ import {
 } from '@auditlog/testing';
 import { ExportModule } from '../../apps/export/src/export.module';
 import type { ExportManifest } from '../../apps/export/src/worker/integrity-bundle.writer';
-import { DigestJobService } from '../../apps/query/src/integrity/digest-job.service';
 import { QueryModule } from '../../apps/query/src/query.module';
 import { main as verifyCli } from '../../scripts/verify/cli';
 import { storeReceived } from '../integrity-seed';
+import { MaintenanceJob, runJob, startMaintenance } from '../maintenance/support';
 import {
   binary,
   dropExportQueue,
@@ -75,7 +75,12 @@ describe('export jobs with include_integrity: digests, manifest, offline verific
     }
     await storeReceived(query, 'globex', 'g-1', at(1, 10));
     await client.indices.refresh({ index: `${setup.indexPrefix}-*`, ignore_unavailable: true });
-    await query.get(DigestJobService).run(at(5));
+    const maintenance = await startMaintenance(setup.env);
+    try {
+      await runJob(maintenance, MaintenanceJob.sealDigests, at(5));
+    } finally {
+      await maintenance.close();
+    }
     worker = await startWorker(await building, setup.env);
   }, 600_000);
 

@@ -1,10 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ScheduleModule } from '@nestjs/schedule';
 import type { AppConfig } from '@auditlog/config';
 import { JwtAuthModule, SessionController } from '@auditlog/auth';
 import { PlatformModule } from '@auditlog/platform';
 import { ExportAuditService } from './exports/export-audit.service';
-import { ExportMaintenanceScheduler } from './exports/export-maintenance.scheduler';
 import { ExportQueueCloser, exportQueueProvider } from './exports/export-queue.provider';
 import { EventExportWriter } from './exports/export-stream.service';
 import { ExportRepository } from './exports/export.repository';
@@ -17,7 +15,7 @@ export class ExportModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ExportModule,
-      imports: [PlatformModule.forRoot(config), JwtAuthModule, ScheduleModule.forRoot()],
+      imports: [PlatformModule.forRoot(config), JwtAuthModule],
       controllers: [ExportsController, SessionController],
       providers: [
         exportQueueProvider,
@@ -26,7 +24,6 @@ export class ExportModule {
         ExportsService,
         EventExportWriter,
         ExportAuditService,
-        ExportMaintenanceScheduler,
       ],
     };
   }

@@ -2,10 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@auditlog/config';
 import { JwtAuthModule, SessionController } from '@auditlog/auth';
 import { PlatformModule } from '@auditlog/platform';
-import { ScheduleModule } from '@nestjs/schedule';
 import { AdminController } from './admin/admin.controller';
 import { ConsoleController } from './console/console.controller';
-import { RetentionSweepScheduler } from './retention/retention-sweep.scheduler';
 import { EventsController } from './events/events.controller';
 import { EventsQueryService } from './events/events-query.service';
 import { QueryAuditService } from './events/query-audit.service';
@@ -22,12 +20,7 @@ export class QueryModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: QueryModule,
-      imports: [
-        PlatformModule.forRoot(config),
-        JwtAuthModule,
-        ScheduleModule.forRoot(),
-        IntegrityModule,
-      ],
+      imports: [PlatformModule.forRoot(config), JwtAuthModule, IntegrityModule],
       controllers: [
         EventsController,
         AdminController,
@@ -39,7 +32,6 @@ export class QueryModule {
       providers: [
         EventsQueryService,
         QueryAuditService,
-        RetentionSweepScheduler,
         EventCountsService,
         CatalogService,
         CompanyDirectoryService,

@@ -1,10 +1,11 @@
-export type AppName = 'ingest' | 'query' | 'export' | 'export-worker' | 'setup';
+export type AppName = 'ingest' | 'query' | 'export' | 'export-worker' | 'maintenance' | 'setup';
 
 export const DEFAULT_PORTS: Record<AppName, number> = {
   ingest: 3001,
   query: 3002,
   export: 3003,
   'export-worker': 0,
+  maintenance: 0,
   setup: 0,
 };
 
@@ -133,6 +134,11 @@ export interface ExportConfig {
   webhookSecret?: string;
 }
 
+export interface MaintenanceConfig {
+  /** Port of the maintenance worker's internal health and metrics server; 0: none. */
+  healthPort: number;
+}
+
 export interface ConsoleConfig {
   /** The built console (`index.html`, `assets/`). */
   dir: string;
@@ -157,6 +163,7 @@ export interface AppConfig {
   query: QueryConfig;
   integrity: IntegrityConfig;
   console: ConsoleConfig;
+  maintenance: MaintenanceConfig;
   /** Browser origins answered with CORS headers; empty: no CORS at all. */
   corsAllowedOrigins: string[];
   viewer: ViewerConfig;

@@ -197,6 +197,14 @@ export class EnvSchema {
   @Max(86_400)
   EXPORT_MAINTENANCE_INTERVAL_SECONDS?: number;
 
+  /** The maintenance worker's internal health port (`/health/live`, `/health/ready`); 0: none. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65_535)
+  MAINTENANCE_HEALTH_PORT?: number;
+
   @IsOptional()
   @IsString()
   @MinLength(32, { message: 'EXPORT_WEBHOOK_SECRET must be at least 32 characters' })

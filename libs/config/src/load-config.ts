@@ -219,6 +219,7 @@ export function loadConfig(app: AppName, rawEnv: Env = process.env): AppConfig {
       frameAncestors,
     },
     corsAllowedOrigins,
+    maintenance: { healthPort: env.MAINTENANCE_HEALTH_PORT ?? 3004 },
     viewer: {
       tokenKeys: viewerTokenKeys,
       sessionSecret: env.VIEWER_SESSION_SECRET,

@@ -1,15 +1,14 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import { DigestRepository } from '@auditlog/storage';
-import { DigestJobService } from './digest-job.service';
 import { IntegrityController } from './integrity.controller';
 import { INTEGRITY_KEYS, loadIntegrityKeys } from './integrity-keys';
 import { IntegrityVerifyService } from './integrity-verify.service';
 import { ReceivedEventsReader } from './received-events.reader';
 
 /**
- * Tamper evidence: the digest job, the verify and digests APIs and the public keys.
- * Scheduling comes from the ScheduleModule the host app registers.
+ * Tamper evidence, read side: the verify and digests APIs and the public keys. Digests are
+ * sealed by the maintenance worker (apps/maintenance); the query app may not write them.
  */
 @Module({
   controllers: [IntegrityController],
@@ -21,9 +20,8 @@ import { ReceivedEventsReader } from './received-events.reader';
     },
     DigestRepository,
     ReceivedEventsReader,
-    DigestJobService,
     IntegrityVerifyService,
   ],
-  exports: [DigestJobService, IntegrityVerifyService],
+  exports: [IntegrityVerifyService],
 })
 export class IntegrityModule {}

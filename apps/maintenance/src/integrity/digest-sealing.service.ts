@@ -5,13 +5,13 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Counter } from 'prom-client';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import {
   buildDigest,
   type Digest,
   isoMs,
+  type IntegrityKeys,
   type LeafSource,
   type SigningKey,
   windowAfter,
@@ -19,10 +19,9 @@ import {
 } from '@auditlog/integrity';
 import { MetricsService } from '@auditlog/platform';
 import { DigestRepository } from '@auditlog/storage';
-import { INTEGRITY_KEYS, type IntegrityKeys } from './integrity-keys';
-import { ReceivedEventsReader } from './received-events.reader';
+import { ReceivedEventsReader } from '../../../query/src/integrity/received-events.reader';
 
-const INTERVAL_NAME = 'integrity-digests';
+export const INTEGRITY_KEYS = Symbol('INTEGRITY_KEYS');
 
 export interface DigestRunSummary {
   /** Digests this run created (windows another replica sealed first are not counted). */
@@ -37,16 +36,17 @@ interface ChainStart {
 }
 
 /**
- * Seals closed `received_at` windows of every company into signed, chained digests.
- * Replicas may run it at once: a digest's id is `<company>:<window_start>` and is written
- * create-only, so the first writer wins and the others continue the chain from its digest.
+ * Seals closed `received_at` windows of every company into signed, chained digests. The
+ * maintenance worker runs it as the `integrity.seal-digests` job, so one replica runs each
+ * scheduled run. Overlapping runs (a run requested by hand, a stalled job taken over) stay
+ * safe: a digest's id is `<company>:<window_start>` and is written create-only, so the
+ * first writer wins and the others continue the chain from its digest.
  */
 @Injectable()
-export class DigestJobService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(DigestJobService.name);
+export class DigestSealingService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(DigestSealingService.name);
   private running: Promise<unknown> = Promise.resolve();
   private stopped = false;
-  private ticking = false;
   private readonly sealed: Counter;
   private readonly runs: Counter<'outcome'>;
 
@@ -55,7 +55,6 @@ export class DigestJobService implements OnApplicationBootstrap, BeforeApplicati
     @Inject(INTEGRITY_KEYS) private readonly keys: IntegrityKeys,
     private readonly digests: DigestRepository,
     private readonly events: ReceivedEventsReader,
-    private readonly scheduler: SchedulerRegistry,
     metrics: MetricsService,
   ) {
     this.sealed = metrics.counter(
@@ -67,46 +66,30 @@ export class DigestJobService implements OnApplicationBootstrap, BeforeApplicati
     ]);
   }
 
+  /** The digests index is created by its only writer (and the setup job). */
   async onApplicationBootstrap(): Promise<void> {
     await this.digests.ensureIndex();
-    if (!this.keys.signing) {
+    if (!this.keys.signing)
       this.logger.log('INTEGRITY_SIGNING_KEY is unset: no digests are written');
-      return;
-    }
-    const every = this.config.integrity.jobIntervalMs;
-    if (every === 0) {
-      this.logger.log('INTEGRITY_JOB_INTERVAL_SECONDS is 0: the digest job is not scheduled');
-      return;
-    }
-    this.scheduler.addInterval(
-      INTERVAL_NAME,
-      setInterval(() => void this.tick(), every),
-    );
-    // Catch up on windows closed while no replica was running.
-    void this.tick();
   }
 
+  /** Stops between windows on shutdown; a later run continues the chain from there. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    if (this.scheduler.doesExist('interval', INTERVAL_NAME)) {
-      this.scheduler.deleteInterval(INTERVAL_NAME);
-    }
     await this.running.catch(() => undefined);
   }
 
-  /** A scheduled run; skipped while the previous one is still going, so runs never pile up. */
-  private async tick(): Promise<void> {
-    if (this.ticking) return;
-    this.ticking = true;
+  /** One job run: counted and logged; the error is rethrown so the job records it. */
+  async runJob(now: Date): Promise<DigestRunSummary> {
     try {
-      const summary = await this.run();
+      const summary = await this.run(now);
       this.runs.inc({ outcome: 'success' });
       if (summary.created > 0) this.logger.log(`sealed ${summary.created} digest window(s)`);
+      return summary;
     } catch (error) {
       this.runs.inc({ outcome: 'failure' });
       this.logger.error(`digest run failed: ${(error as Error).message}`);
-    } finally {
-      this.ticking = false;
+      throw error;
     }
   }
 
@@ -207,6 +190,10 @@ export class DigestJobService implements OnApplicationBootstrap, BeforeApplicati
         previous = digest;
         created += 1;
         this.sealed.inc();
+        this.logger.log(
+          { event: 'integrity.digest_sealed', company_id: start.companyId, window_start: from },
+          `sealed digest ${start.companyId}:${from}`,
+        );
       } else {
         // Another replica sealed this window first: its digest is the chain.
         const existing = await this.digests.get(start.companyId, from);

@@ -1,11 +1,13 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { errors } from '@opensearch-project/opensearch';
 import type { Queue } from 'bullmq';
+import type { Counter } from 'prom-client';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
-import { removeExportFiles } from './export-files';
-import { EXPORT_QUEUE_TOKEN, type ExportJobData } from './export-queue';
-import { ACTIVE_STATUSES } from './export-record';
-import { ExportRepository } from './export.repository';
+import { MetricsService } from '@auditlog/platform';
+import { removeExportFiles } from '../../../export/src/exports/export-files';
+import { EXPORT_QUEUE_TOKEN, type ExportJobData } from '../../../export/src/exports/export-queue';
+import { ACTIVE_STATUSES } from '../../../export/src/exports/export-record';
+import { ExportRepository } from '../../../export/src/exports/export.repository';
 
 export interface MaintenanceResult {
   expired: string[];
@@ -13,47 +15,45 @@ export interface MaintenanceResult {
 }
 
 /**
- * Every EXPORT_MAINTENANCE_INTERVAL_SECONDS: deletes completed files past their expiry
- * (the record turns `expired`), and fails records whose job can no longer end by itself —
- * gone from Redis (restarted without persistence, flushed) or failed there after stalling
- * too often — so no export stays `queued` or `running` forever. Idempotent; replicas may
- * run it at once.
+ * The `exports.maintain` job: deletes completed files past their expiry (the record turns
+ * `expired`), and fails records whose job can no longer end by itself — gone from Redis
+ * (restarted without persistence, flushed) or failed there after stalling too often — so no
+ * export stays `queued` or `running` forever. Every transition is compare-and-set, so a
+ * run taken over from a dead replica cannot expire or fail a record twice.
  */
 @Injectable()
-export class ExportMaintenanceScheduler implements OnApplicationBootstrap {
-  private readonly logger = new Logger(ExportMaintenanceScheduler.name);
-  private running = false;
+export class ExportMaintenanceJob {
+  private readonly logger = new Logger(ExportMaintenanceJob.name);
+  private readonly filesRemoved: Counter;
+  private readonly lostFailed: Counter;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(EXPORT_QUEUE_TOKEN) private readonly queue: Queue<ExportJobData>,
     private readonly exports: ExportRepository,
-    private readonly registry: SchedulerRegistry,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const every = this.config.export.maintenanceIntervalMs;
-    if (every === 0) return;
-    const interval = setInterval(() => void this.tick(), every);
-    interval.unref();
-    this.registry.addInterval('export-maintenance', interval);
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      const result = await this.runOnce();
-      if (result.expired.length + result.failed.length > 0) this.logger.log(result);
-    } catch (error) {
-      this.logger.warn(`export maintenance failed: ${String(error)}`);
-    } finally {
-      this.running = false;
-    }
+    metrics: MetricsService,
+  ) {
+    this.filesRemoved = metrics.counter(
+      'auditlog_export_files_expired_total',
+      'Completed exports whose files were deleted at expiry',
+    );
+    this.lostFailed = metrics.counter(
+      'auditlog_export_jobs_lost_total',
+      'Export records failed because their job was lost or gave up',
+    );
   }
 
   async runOnce(now = new Date()): Promise<MaintenanceResult> {
-    return { expired: await this.expire(now), failed: await this.failLost(now) };
+    try {
+      const result = { expired: await this.expire(now), failed: await this.failLost(now) };
+      if (result.expired.length + result.failed.length > 0) this.logger.log(result);
+      return result;
+    } catch (error) {
+      // No export was ever created: the history index does not exist yet.
+      if (error instanceof errors.ResponseError && error.statusCode === 404)
+        return { expired: [], failed: [] };
+      throw error;
+    }
   }
 
   private async expire(now: Date): Promise<string[]> {
@@ -67,7 +67,14 @@ export class ExportMaintenanceScheduler implements OnApplicationBootstrap {
         digests_file: null,
         manifest_file: null,
       });
-      if (done) expired.push(record.id);
+      if (done) {
+        expired.push(record.id);
+        this.filesRemoved.inc();
+        this.logger.log(
+          { event: 'export.expired', export_id: record.id, company_id: record.company_id },
+          `export ${record.id} expired: its files were deleted`,
+        );
+      }
     }
     return expired;
   }
@@ -97,7 +104,10 @@ export class ExportMaintenanceScheduler implements OnApplicationBootstrap {
         error,
         completed_at: now.toISOString(),
       });
-      if (done) failed.push(record.id);
+      if (done) {
+        failed.push(record.id);
+        this.lostFailed.inc();
+      }
     }
     return failed;
   }
