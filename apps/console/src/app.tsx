@@ -20,6 +20,7 @@ type Auth =
 /** Ask the host page for a new viewer token this long before the session ends. */
 const REFRESH_BEFORE_MS = 60_000;
 const embedded = window.parent !== window;
+const MAX_TIMER_MS = 2_147_000_000;
 
 export function App() {
   const [auth, setAuth] = useState<Auth>({ phase: 'loading' });
@@ -59,6 +60,8 @@ export function App() {
   useEffect(() => {
     if (!expiresAt) return;
     const end = Date.parse(expiresAt);
+    // Long-lived JWTs: timers cannot wait longer than about 24 days.
+    if (!Number.isFinite(end) || end - Date.now() > MAX_TIMER_MS) return;
     const timers: number[] = [];
     if (embedded) {
       // A minute ahead, or a fifth of a short session's remaining time.

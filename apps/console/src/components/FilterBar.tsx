@@ -324,32 +324,35 @@ export function FilterBar(props: Props) {
           </button>
         </div>
       </div>
-      <details class="q-help" id="q-help">
-        <summary>Search syntax</summary>
-        <p>
-          Words match descriptions, actions, names and reasons, or equal an id exactly. Qualifiers:{' '}
-          <code>action:</code> (exact or prefix <code>flow.*</code>), <code>actor:</code> (id or
-          email), <code>target:</code> (id or name), <code>outcome:</code>, <code>category:</code>,{' '}
-          <code>operation:</code>, <code>tool:</code>. A leading <code>-</code> excludes;{' '}
-          <code>"quotes"</code> keep a phrase together.
-        </p>
-        <p>
-          Example:{' '}
-          <code>
-            action:flow.* actor:alice@example.com outcome:failure -action:auth.login target:env-42
-            "exact phrase"
-          </code>
-        </p>
-      </details>
-      <button
-        type="button"
-        class="filters-toggle"
-        aria-expanded={expanded}
-        aria-controls="filter-grid"
-        onClick={() => setExpanded(!expanded)}
-      >
-        {expanded ? 'Hide filters' : `Show filters${activeCount ? ` (${activeCount} set)` : ''}`}
-      </button>
+      <div class="filter-meta">
+        <button
+          type="button"
+          class="filters-toggle"
+          aria-expanded={expanded}
+          aria-controls="filter-grid"
+          onClick={() => setExpanded(!expanded)}
+        >
+          {expanded ? 'Hide filters' : `Show filters${activeCount ? ` (${activeCount} set)` : ''}`}
+        </button>
+        <details class="q-help" id="q-help">
+          <summary>Search syntax</summary>
+          <p>
+            Words match descriptions, actions, names and reasons, or equal an id exactly.
+            Qualifiers: <code>action:</code> (exact or prefix <code>flow.*</code>),{' '}
+            <code>actor:</code> (id or email), <code>target:</code> (id or name),{' '}
+            <code>outcome:</code>, <code>category:</code>, <code>operation:</code>,{' '}
+            <code>tool:</code>. A leading <code>-</code> excludes; <code>"quotes"</code> keep a
+            phrase together.
+          </p>
+          <p>
+            Example:{' '}
+            <code>
+              action:flow.* actor:alice@example.com outcome:failure -action:auth.login target:env-42
+              "exact phrase"
+            </code>
+          </p>
+        </details>
+      </div>
       <fieldset class="filter-grid" id="filter-grid" hidden={!expanded}>
         <legend class="sr-only">Filters</legend>
         <TextField

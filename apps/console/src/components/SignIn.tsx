@@ -36,10 +36,11 @@ export function SignIn({ problem, busy, onSignIn }: Props) {
             spellcheck={false}
             autocomplete="off"
             value={token}
+            required
             onInput={(event) => setToken(event.currentTarget.value)}
             aria-describedby={problem ? 'signin-problem' : undefined}
           />
-          <button type="submit" class="primary" disabled={busy || !token.trim()}>
+          <button type="submit" class="primary" disabled={busy}>
             Sign in
           </button>
         </form>
