@@ -2,6 +2,11 @@ import { createHash } from 'node:crypto';
 import type { AuditEvent } from './audit-event';
 import { canonicalJson } from './canonical-json';
 
+/** SHA-256 hex of a canonical JSON text: the hash of the event that text is. */
+export function hashOfCanonical(canonical: string): string {
+  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+}
+
 /**
  * The event hash covers exactly what a company owner receives (every field but `hash`
  * itself), so anyone holding an exported event can recompute it. Admin-only ingest
@@ -9,5 +14,5 @@ import { canonicalJson } from './canonical-json';
  */
 export function eventHash(event: Omit<AuditEvent, 'hash'> & { hash?: string }): string {
   const { hash: _ignored, ...hashed } = event;
-  return createHash('sha256').update(canonicalJson(hashed), 'utf8').digest('hex');
+  return hashOfCanonical(canonicalJson(hashed));
 }

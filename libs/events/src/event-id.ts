@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 export const EVENT_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 export const COMPANY_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
@@ -6,15 +6,47 @@ export const ACTION_PATTERN = /^[a-z0-9_]+(\.[a-z0-9_]+)+$/;
 export const MAX_ACTION_LENGTH = 128;
 export const CATEGORY_PATTERN = /^[a-z0-9_]{1,64}$/;
 
+/** Random bytes are drawn from the CSPRNG in blocks: one call per 512 ids, not one per id. */
+const POOL_IDS = 512;
+const pool = Buffer.allocUnsafe(POOL_IDS * 10);
+let poolOffset = pool.length;
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
 /**
- * Server-generated ids are UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then random
- * bits, so they are unique and sort by creation time.
+ * Server-generated ids are UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then 74
+ * random bits (10 random bytes with the version and variant bits set), so they are unique
+ * and sort by creation time.
  */
 export function generateEventId(now: number = Date.now()): string {
-  const bytes = randomBytes(16);
-  bytes.writeUIntBE(now, 0, 6);
-  bytes[6] = (bytes[6] & 0x0f) | 0x70;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  if (poolOffset + 10 > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const r = poolOffset;
+  poolOffset += 10;
+  const high = Math.floor(now / 0x1_0000_0000);
+  const low = now >>> 0;
+  const time =
+    HEX[(high >>> 8) & 0xff] +
+    HEX[high & 0xff] +
+    HEX[low >>> 24] +
+    HEX[(low >>> 16) & 0xff] +
+    '-' +
+    HEX[(low >>> 8) & 0xff] +
+    HEX[low & 0xff];
+  return (
+    `${time}-` +
+    HEX[(pool[r] & 0x0f) | 0x70] +
+    HEX[pool[r + 1]] +
+    '-' +
+    HEX[(pool[r + 2] & 0x3f) | 0x80] +
+    HEX[pool[r + 3]] +
+    '-' +
+    HEX[pool[r + 4]] +
+    HEX[pool[r + 5]] +
+    HEX[pool[r + 6]] +
+    HEX[pool[r + 7]] +
+    HEX[pool[r + 8]] +
+    HEX[pool[r + 9]]
+  );
 }

@@ -237,7 +237,12 @@ export class IngestService {
     return {
       ok: true,
       event,
-      write: { index, id: eventDocumentId(event.company_id, event.id), document: event },
+      write: {
+        index,
+        id: eventDocumentId(event.company_id, event.id),
+        document: event,
+        source: result.source,
+      },
     };
   }
 }

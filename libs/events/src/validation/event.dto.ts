@@ -12,6 +12,7 @@ import {
   IsString,
   Matches,
   MaxLength,
+  validateSync,
   ValidateNested,
 } from 'class-validator';
 import { ACTOR_TYPES, OPERATIONS, OUTCOMES } from '../audit-event';
@@ -22,7 +23,10 @@ import {
   EVENT_ID_PATTERN,
   MAX_ACTION_LENGTH,
 } from '../event-id';
+import type { FieldProblem } from '../field-problem';
 import { EVENT_LIMITS } from './event-limits';
+import { EVENT_FIELDS } from './event-schema';
+import { validationProblems } from './validation-problems';
 import { IsFlatStringMap, IsIsoDateTime, MaxSerializedBytes } from './json-rules';
 
 /** Free-text fields that are indexed as keywords: longer values would not be searchable. */
@@ -232,4 +236,20 @@ export function toEventInputDto(input: Record<string, unknown>): EventInputDto {
   dto.source = instance(SourceDto, input.source);
   dto.changes = instances(ChangeDto, input.changes);
   return dto as unknown as EventInputDto;
+}
+
+/**
+ * The class-validator path: every field's problem of an event, worded as the API
+ * documents them. Off the hot path: the ingest runs it only for events the compiled rules
+ * (`isValidEventShape`) did not accept. The input must have passed the hostile-input checks.
+ */
+export function eventDtoProblems(input: Record<string, unknown>): FieldProblem[] {
+  return validationProblems(
+    validateSync(toEventInputDto(input), {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      validationError: { target: false, value: false },
+    }),
+    EVENT_FIELDS,
+  );
 }

@@ -61,3 +61,32 @@ export function findHostileInput(input: unknown, maxProblems = 10): FieldProblem
   visit(input, '', 1);
   return problems;
 }
+
+/**
+ * The cheap half of `findHostileInput` for the ingest hot path: true when `input` has no
+ * forbidden key and no nesting deeper than the limit. Strings are not looked at: a lone
+ * surrogate survives `JSON.stringify` only as a `\ud…` escape, so the caller checks the
+ * serialised text once instead (`mayHoldLoneSurrogate`). When either says "maybe",
+ * `findHostileInput` decides and words the problems.
+ */
+export function hasSafeStructure(input: unknown): boolean {
+  const visit = (value: unknown, level: number): boolean => {
+    if (typeof value !== 'object' || value === null) return true;
+    if (level > EVENT_LIMITS.depth) return false;
+    if (Array.isArray(value)) {
+      for (const item of value) if (!visit(item, level + 1)) return false;
+      return true;
+    }
+    for (const key of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.has(key)) return false;
+      if (!visit((value as Record<string, unknown>)[key], level + 1)) return false;
+    }
+    return true;
+  };
+  return visit(input, 1);
+}
+
+/** False when the JSON text cannot hold a lone surrogate (JSON.stringify escapes them as `\udxxx`). */
+export function mayHoldLoneSurrogate(json: string): boolean {
+  return json.includes('\\ud') || json.includes('\\uD');
+}
