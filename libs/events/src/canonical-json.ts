@@ -41,7 +41,10 @@ export function canonicalJson(value: unknown): string {
       }
       return `${out}}`;
     }
-    default:
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+    case 'undefined':
       throw new TypeError(`JCS cannot represent a value of type ${typeof value}`);
   }
 }
