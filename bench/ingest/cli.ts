@@ -1,45 +1,66 @@
 /**
- * Ingest benchmark: sustained events/s through the ingest API next to raw `_bulk` of the
- * same documents into the same OpenSearch, at several numbers of concurrent clients, plus
- * ack latency at half the API's best rate.
+ * Ingest benchmark, driven by the HTTP load generator autocannon: sustained events/s
+ * through the ingest API next to raw `_bulk` of the same documents into the same
+ * OpenSearch (same template, mapping and durability), at several connection counts; the
+ * CPU the ingest process spends per stored event (the headline: it is far steadier than
+ * throughput on a shared machine) and what OpenSearch spends; single-event requests
+ * against raw one-document `_create` requests; ack latency at half the best rate; and
+ * throughput with 1 and 2 ingest processes (`INGEST_WORKERS`).
  *
- *   npm run bench:ingest -- [--events 1e5] [--clients 1,4,16,64] [--batch 100] [--out f.json]
+ *   npx tsx bench/ingest/cli.ts [--events 1e5] [--clients 1,8,64] [--batch 100]
+ *     [--single-events 2e4] [--workers 1,2] [--latency-seconds 15] [--out f.json]
+ *     [--profile-dir /tmp/prof]
+ *
+ * Runs the built app from dist/ (build first). The ingest process logs at `info`, as an
+ * operator runs it; its log goes to a temporary file.
  */
 import 'reflect-metadata';
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from '@opensearch-project/opensearch';
 import { normalizeEvent, type StoredEvent } from '@auditlog/events';
 import { type AppProcess, dropPrefix, startAppProcess } from '@auditlog/testing';
 import { parseCount, parseCountList } from '../report/args';
-import type { IngestResult } from '../report/results';
-import { round, summarize } from '../report/stats';
+import type { IngestLevel, IngestResult, IngestSide } from '../report/results';
+import { round } from '../report/stats';
 import { benchEvent } from './bench-events';
+import { type CpuWindow, measureCpu } from './cpu';
+import { type LoadResult, runLoad } from './load';
 
 const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '100000' },
-    clients: { type: 'string', default: '1,4,16,64' },
+    clients: { type: 'string', default: '1,8,64' },
     batch: { type: 'string', default: '100' },
-    'latency-seconds': { type: 'string', default: '20' },
+    'single-events': { type: 'string' },
+    workers: { type: 'string', default: '1,2' },
+    'latency-seconds': { type: 'string', default: '15' },
+    'profile-dir': { type: 'string' },
     out: { type: 'string' },
   },
 });
 const EVENTS = parseCount(values.events);
 const CLIENT_LEVELS = parseCountList(values.clients, '--clients');
 const BATCH = parseCount(values.batch, '--batch');
+const SINGLE_EVENTS = parseCount(
+  values['single-events'] ?? String(Math.min(20_000, Math.max(2000, Math.round(EVENTS / 5)))),
+  '--single-events',
+);
+const WORKER_LEVELS = parseCountList(values.workers, '--workers');
 const LATENCY_SECONDS = parseCount(values['latency-seconds'], '--latency-seconds');
+const SINGLE_CONNECTIONS = 64;
+const COMPANIES = 10;
 const OPENSEARCH_URL = process.env.OPENSEARCH_URL ?? 'http://127.0.0.1:9200';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const run = randomBytes(3).toString('hex');
-/** Events prepared in memory at a time (about 2.5 KB each with their stored form). */
-const BLOCK = 50_000;
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
 /**
  * Copies the template the ingest app installed at start to the raw prefix, so both sides
- * write into fresh indices with identical settings and mappings.
+ * write into fresh indices with identical settings, mappings and translog durability.
  */
 async function copyTemplate(client: Client, fromPrefix: string, toPrefix: string): Promise<void> {
   const { body } = await client.indices.getIndexTemplate({ name: `${fromPrefix}-events` });
@@ -57,76 +78,35 @@ async function copyTemplate(client: Client, fromPrefix: string, toPrefix: string
   });
 }
 
-/** Runs `total` items in chunks of `size` through `clients` concurrent workers; events/s. */
-async function drive<T>(
-  items: T[],
-  size: number,
-  clients: number,
-  send: (chunk: T[]) => Promise<void>,
-): Promise<number> {
-  let next = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (next < items.length) {
-        const chunk = items.slice(next, next + size);
-        next += size;
-        await send(chunk);
-      }
-    }),
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return items.length / seconds;
+interface Ingest {
+  app: AppProcess;
+  prefix: string;
 }
 
-async function rawBulk(
-  client: Client,
-  prefix: string,
-  documents: StoredEvent[],
-  clients: number,
-): Promise<number> {
-  const day = new Date().toISOString().slice(0, 10).replace(/-/g, '.');
-  return drive(documents, BATCH, clients, async (chunk) => {
-    const body = chunk.flatMap((document) => [
-      {
-        create: {
-          _index: `${prefix}-events-90d-${day}`,
-          _id: `${document.company_id}:${document.id}`,
-        },
-      },
-      document,
-    ]);
-    const response = await client.bulk({ body });
-    if (response.body.errors) throw new Error('raw _bulk reported item errors');
-  });
-}
-
-async function postBatch(url: string, secret: string, chunk: unknown[]): Promise<void> {
-  const response = await fetch(`${url}/v1/events/batch`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
-    body: JSON.stringify(chunk),
-  });
-  const text = await response.text();
-  if (response.status !== 200)
-    throw new Error(`ingest answered ${response.status}: ${text.slice(0, 300)}`);
-}
-
-function startIngest(prefix: string, secret: string): Promise<AppProcess> {
+function startIngest(prefix: string, secret: string, workers: number): Promise<AppProcess> {
   const keyHash = createHash('sha256').update(secret).digest('hex');
-  return startAppProcess('ingest', {
-    OPENSEARCH_URL,
-    REDIS_URL,
-    OPENSEARCH_INDEX_PREFIX: prefix,
-    INGEST_API_KEYS: `bench:${keyHash}:*`,
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-  });
+  const profile = values['profile-dir'];
+  return startAppProcess(
+    'ingest',
+    {
+      OPENSEARCH_URL,
+      REDIS_URL,
+      OPENSEARCH_INDEX_PREFIX: prefix,
+      INGEST_API_KEYS: `bench:${keyHash}:*`,
+      INGEST_WORKERS: String(workers),
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'production',
+    },
+    {
+      logFile: join(tmpdir(), `bench-ingest-${run}.log`),
+      ...(profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profile}`] } : {}),
+    },
+  );
 }
 
-/** Producer events [from, to) and the same events as stored, validated and hashed untimed. */
-function prepareBlock(from: number, to: number): { inputs: unknown[]; documents: StoredEvent[] } {
-  const inputs = Array.from({ length: to - from }, (_, i) => benchEvent(run, from + i, 10));
+/** Producer events [from, to) and the same events as stored (validated and hashed untimed). */
+function prepare(tag: string, count: number): { inputs: unknown[]; documents: StoredEvent[] } {
+  const inputs = Array.from({ length: count }, (_, i) => benchEvent(`${run}-${tag}`, i, COMPANIES));
   const documents = inputs.map((input) => {
     const result = normalizeEvent(input, { keyId: 'bench', now: new Date() });
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
@@ -135,38 +115,88 @@ function prepareBlock(from: number, to: number): { inputs: unknown[]; documents:
   return { inputs, documents };
 }
 
-/** Batches of about rate/50 events (1..100): some fifty requests a second. */
-function pacedBatch(eventsPerSecond: number): number {
-  return Math.max(1, Math.min(100, Math.round(eventsPerSecond / 50)));
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
+    items.slice(i * size, (i + 1) * size),
+  );
 }
 
-async function paced(
-  url: string,
+function rawIndex(prefix: string): string {
+  return `${prefix}-events-90d-${new Date().toISOString().slice(0, 10).replace(/-/g, '.')}`;
+}
+
+function bulkBody(prefix: string, documents: readonly StoredEvent[]): string {
+  const index = rawIndex(prefix);
+  return documents
+    .map(
+      (document) =>
+        `${JSON.stringify({ create: { _index: index, _id: `${document.company_id}:${document.id}` } })}\n${JSON.stringify(document)}\n`,
+    )
+    .join('');
+}
+
+function side(load: LoadResult, events: number, cpu: CpuWindow): IngestSide {
+  return {
+    eventsPerSecond: round(events / load.seconds, 0),
+    p50Ms: load.p50Ms,
+    p99Ms: load.p99Ms,
+    openSearchCpuMicrosPerEvent: round(cpu.openSearchMicros / events, 1),
+  };
+}
+
+/** Raw `_bulk` of the documents, in bodies of BATCH events, over `connections`. */
+async function rawBatches(
+  client: Client,
+  prefix: string,
+  documents: StoredEvent[],
+  connections: number,
+): Promise<IngestSide> {
+  const bodies = chunks(documents, BATCH).map((chunk) => bulkBody(prefix, chunk));
+  const { value, cpu } = await measureCpu(client, undefined, () =>
+    runLoad({
+      url: OPENSEARCH_URL,
+      connections,
+      headers: { 'content-type': 'application/x-ndjson' },
+      amount: bodies.length,
+      request: (n) => ({ method: 'POST', path: '/_bulk', body: bodies[n % bodies.length] }),
+    }),
+  );
+  return side(value, documents.length, cpu);
+}
+
+async function apiBatches(
+  client: Client,
+  ingest: Ingest,
   secret: string,
-  eventsPerSecond: number,
-  makeEvent: (i: number) => unknown,
-): Promise<number[]> {
-  const size = pacedBatch(eventsPerSecond);
-  const requestsPerSecond = eventsPerSecond / size;
-  const total = Math.round(requestsPerSecond * LATENCY_SECONDS);
-  const latencies: number[] = [];
-  const started = Date.now();
-  const inFlight: Array<Promise<void>> = [];
-  let counter = 0;
-  for (let request = 0; request < total; request++) {
-    const due = started + (request * 1000) / requestsPerSecond;
-    const wait = due - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const chunk = Array.from({ length: size }, () => makeEvent(counter++));
-    const sent = process.hrtime.bigint();
-    inFlight.push(
-      postBatch(url, secret, chunk).then(() => {
-        latencies.push(Number(process.hrtime.bigint() - sent) / 1e6);
+  inputs: unknown[],
+  connections: number,
+): Promise<IngestSide & { cpuMicrosPerEvent: number }> {
+  const bodies = chunks(inputs, BATCH).map((chunk) => JSON.stringify(chunk));
+  const { value, cpu } = await measureCpu(client, ingest.app.child.pid, () =>
+    runLoad({
+      url: ingest.app.url,
+      connections,
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      amount: bodies.length,
+      request: (n) => ({
+        method: 'POST',
+        path: '/v1/events/batch',
+        body: bodies[n % bodies.length],
       }),
-    );
-  }
-  await Promise.all(inFlight);
-  return latencies;
+    }),
+  );
+  return {
+    ...side(value, inputs.length, cpu),
+    cpuMicrosPerEvent: round(cpu.appMicros / inputs.length, 1),
+  };
+}
+
+function sideText(name: string, figures: IngestSide & { cpuMicrosPerEvent?: number }): string {
+  const cpu =
+    figures.cpuMicrosPerEvent === undefined
+      ? ''
+      : `, ingest CPU ${figures.cpuMicrosPerEvent} µs/event`;
+  return `${name} ${figures.eventsPerSecond} events/s (p99 ${figures.p99Ms} ms${cpu}, OpenSearch CPU ${figures.openSearchCpuMicrosPerEvent} µs/event)`;
 }
 
 async function main(): Promise<void> {
@@ -174,67 +204,153 @@ async function main(): Promise<void> {
   const rawPrefix = `bench-raw-${run}`;
   const apiPrefix = `bench-api-${run}`;
   const secret = randomBytes(32).toString('base64url');
-  const eventBytes = JSON.stringify(benchEvent(run, 0, 10)).length;
-  let ingest: AppProcess | undefined;
+  const eventBytes = Buffer.byteLength(JSON.stringify(benchEvent(run, 0, COMPANIES)));
+  const started: AppProcess[] = [];
+  const start = async (prefix: string, workers: number): Promise<Ingest> => {
+    const app = await startIngest(prefix, secret, workers);
+    started.push(app);
+    return { app, prefix };
+  };
   try {
     log(
-      `ingest benchmark: ${EVENTS} events of ~${eventBytes} bytes, clients ${CLIENT_LEVELS.join('/')}, batches of ${BATCH}, OpenSearch ${OPENSEARCH_URL}`,
+      `ingest benchmark (autocannon): ${EVENTS} events of ~${eventBytes} bytes, connections ${CLIENT_LEVELS.join('/')}, batches of ${BATCH}, OpenSearch ${OPENSEARCH_URL}, ingest logging at info`,
     );
-    const app = await startIngest(apiPrefix, secret);
-    ingest = app;
+    const ingest = await start(apiPrefix, 1);
     await copyTemplate(client, apiPrefix, rawPrefix);
-    // Each client level gets its own slice of the events, prepared in blocks so memory
-    // stays bounded at any --events; raw and API alternate block by block, so that load
-    // from other work on the machine hits both.
+
+    // Warm both sides up (JIT, connection pools, index creation) before measuring.
+    const warm = prepare('warm', Math.min(5000, Math.max(1000, Math.round(EVENTS / 20))));
+    await rawBatches(client, rawPrefix, warm.documents, 8);
+    await apiBatches(client, ingest, secret, warm.inputs, 8);
+
     const perLevel = Math.ceil(EVENTS / CLIENT_LEVELS.length);
-    const levels: IngestResult['levels'] = [];
-    for (const [position, clients] of CLIENT_LEVELS.entries()) {
-      const slice = [position * perLevel, Math.min(EVENTS, (position + 1) * perLevel)] as const;
-      let rawSeconds = 0;
-      let apiSeconds = 0;
-      for (let start = slice[0]; start < slice[1]; start += BLOCK) {
-        const block = prepareBlock(start, Math.min(slice[1], start + BLOCK));
-        rawSeconds +=
-          block.inputs.length / (await rawBulk(client, rawPrefix, block.documents, clients));
-        apiSeconds +=
-          block.inputs.length /
-          (await drive(block.inputs, BATCH, clients, (chunk) => postBatch(app.url, secret, chunk)));
-      }
-      const raw = (slice[1] - slice[0]) / rawSeconds;
-      const api = (slice[1] - slice[0]) / apiSeconds;
+    const levels: IngestLevel[] = [];
+    for (const connections of CLIENT_LEVELS) {
+      const block = prepare(`c${connections}`, perLevel);
+      const raw = await rawBatches(client, rawPrefix, block.documents, connections);
+      const api = await apiBatches(client, ingest, secret, block.inputs, connections);
+      const ratio = round(api.eventsPerSecond / raw.eventsPerSecond, 2);
       levels.push({
-        clients,
-        events: slice[1] - slice[0],
-        rawEventsPerSecond: round(raw, 0),
-        apiEventsPerSecond: round(api, 0),
-        ratio: round(api / raw, 2),
+        clients: connections,
+        events: perLevel,
+        rawEventsPerSecond: raw.eventsPerSecond,
+        apiEventsPerSecond: api.eventsPerSecond,
+        ratio,
+        cpuMicrosPerEvent: api.cpuMicrosPerEvent,
+        raw,
+        api,
       });
       log(
-        `${String(clients).padStart(3)} clients: raw _bulk ${raw.toFixed(0)} events/s, ingest API ${api.toFixed(0)} events/s, ratio ${(api / raw).toFixed(2)}`,
+        `${String(connections).padStart(3)} connections: CPU ${api.cpuMicrosPerEvent} µs/event; ratio ${ratio}; ${sideText('raw _bulk', raw)}; ${sideText('API', api)}`,
       );
     }
 
+    // Single events: the group commit against one-document requests with the same fsync.
+    const singles = prepare('single', SINGLE_EVENTS);
+    const rawIndexName = rawIndex(rawPrefix);
+    const singleRaw = await measureCpu(client, undefined, () =>
+      runLoad({
+        url: OPENSEARCH_URL,
+        connections: SINGLE_CONNECTIONS,
+        headers: { 'content-type': 'application/json' },
+        amount: singles.documents.length,
+        request: (n) => {
+          const document = singles.documents[n % singles.documents.length];
+          return {
+            method: 'PUT',
+            path: `/${rawIndexName}/_create/${encodeURIComponent(`${document.company_id}:${document.id}`)}`,
+            body: JSON.stringify(document),
+          };
+        },
+      }),
+    );
+    const singleBodies = singles.inputs.map((input) => JSON.stringify(input));
+    const singleApi = await measureCpu(client, ingest.app.child.pid, () =>
+      runLoad({
+        url: ingest.app.url,
+        connections: SINGLE_CONNECTIONS,
+        headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+        amount: singleBodies.length,
+        request: (n) => ({
+          method: 'POST',
+          path: '/v1/events',
+          body: singleBodies[n % singleBodies.length],
+        }),
+      }),
+    );
+    const single = {
+      connections: SINGLE_CONNECTIONS,
+      events: SINGLE_EVENTS,
+      raw: side(singleRaw.value, SINGLE_EVENTS, singleRaw.cpu),
+      api: {
+        ...side(singleApi.value, SINGLE_EVENTS, singleApi.cpu),
+        cpuMicrosPerEvent: round(singleApi.cpu.appMicros / SINGLE_EVENTS, 1),
+      },
+      ratio: 0,
+    };
+    single.ratio = round(single.api.eventsPerSecond / single.raw.eventsPerSecond, 2);
+    log(
+      `single events, ${SINGLE_CONNECTIONS} connections: ratio ${single.ratio}; ${sideText('raw _create', single.raw)}; ${sideText('API', single.api)}`,
+    );
+
+    // Ack latency at half the best batch rate, paced by autocannon.
     const half = Math.max(...levels.map((level) => level.apiEventsPerSecond)) / 2;
-    const latencies = await paced(app.url, secret, half, (i) => benchEvent(`${run}-lat`, i, 10));
+    const pacedBatch = Math.max(1, Math.min(BATCH, Math.round(half / 50)));
+    const pacedRate = half / pacedBatch;
+    let latencyCounter = 0;
+    const latencyRun = await runLoad({
+      url: ingest.app.url,
+      connections: 16,
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      overallRate: Math.max(1, Math.round(pacedRate)),
+      durationSeconds: LATENCY_SECONDS,
+      request: () => ({
+        method: 'POST',
+        path: '/v1/events/batch',
+        body: JSON.stringify(
+          Array.from({ length: pacedBatch }, () =>
+            benchEvent(`${run}-lat`, latencyCounter++, COMPANIES),
+          ),
+        ),
+      }),
+    });
     const latency = {
       eventsPerSecond: round(half, 0),
-      batch: pacedBatch(half),
-      ...summarize(latencies),
+      batch: pacedBatch,
+      count: latencyRun.requests,
+      p50Ms: latencyRun.p50Ms,
+      p99Ms: latencyRun.p99Ms,
     };
     log(
-      `ack latency at ${half.toFixed(0)} events/s (half the API's best): p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms over ${latency.count} requests`,
+      `ack latency at ${latency.eventsPerSecond} events/s (half the best), batches of ${pacedBatch}: p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms over ${latency.count} requests`,
     );
+
+    // Processes: the highest connection level again with 1 and with N ingest processes.
+    const connections = CLIENT_LEVELS[CLIENT_LEVELS.length - 1];
+    const workers: IngestResult['workers'] = [];
+    for (const count of WORKER_LEVELS) {
+      const target = count === 1 ? ingest : await start(`${apiPrefix}-w${count}`, count);
+      const block = prepare(`w${count}`, perLevel);
+      const api = await apiBatches(client, target, secret, block.inputs, connections);
+      workers.push({ processes: count, connections, ...api });
+      log(`${count} ingest process(es), ${connections} connections: ${sideText('API', api)}`);
+    }
+
     const result: IngestResult = {
       benchmark: 'ingest',
+      tool: 'autocannon',
       events: EVENTS,
       eventBytes,
       batch: BATCH,
+      logLevel: 'info',
       levels,
+      single,
       latency,
+      workers,
     };
     if (values.out) writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
   } finally {
-    await ingest?.kill('SIGTERM');
+    for (const app of started.reverse()) await app.kill('SIGTERM');
     await dropPrefix(client, rawPrefix);
     await dropPrefix(client, apiPrefix);
     await client.close();

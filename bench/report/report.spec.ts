@@ -96,7 +96,7 @@ describe('benchmark report', () => {
     const markdown = renderMarkdown(results, renderCharts(results));
     expect(markdown).toContain('# Benchmark results 2026-11-23');
     expect(markdown).toContain('2 × Test CPU, 8 GiB RAM');
-    expect(markdown).toContain('| 64 | 25,000 | 6,400 | 5,760 | 0.9 |');
+    expect(markdown).toContain('| 64 | 25,000 | – | 6,400 | 5,760 | 0.9 | – | – |');
     expect(markdown).toContain('| last 24 h | 100 | 30 | 60 | 90 | 20 | 40 | 60 | 1.5 |');
     expect(markdown).toContain('export: not available (bench/export/run.ts does not exist)');
     expect(markdown).toContain(

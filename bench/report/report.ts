@@ -1,5 +1,5 @@
 import { markdownTable } from './markdown';
-import { type ResultsSet, isMissing } from './results';
+import { type IngestResult, type ResultsSet, isMissing } from './results';
 import { barChart, lineChart } from './svg-chart';
 
 export interface Chart {
@@ -101,21 +101,7 @@ export function renderMarkdown(results: ResultsSet, charts: Chart[]): string {
     `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB RAM, load average ${machine.loadAverage.map((l) => l.toFixed(2)).join(' / ')} at the start, ${machine.platform}, Node.js ${machine.node}, OpenSearch ${machine.opensearch}.\n`,
   ];
   if (isMissing(ingest)) sections.push(missing('Ingest', ingest));
-  else
-    sections.push(
-      `## Ingest\n\n${ingest.events.toLocaleString('en-US')} events of ~${ingest.eventBytes} bytes, batches of ${ingest.batch}, split evenly over the client levels.\n`,
-      markdownTable(
-        ['clients', 'events', 'raw _bulk events/s', 'ingest API events/s', 'ratio API / raw'],
-        ingest.levels.map((l) => [
-          l.clients,
-          l.events,
-          l.rawEventsPerSecond,
-          l.apiEventsPerSecond,
-          l.ratio,
-        ]),
-      ),
-      `Ack latency at ${ingest.latency.eventsPerSecond.toFixed(0)} events/s (half the best API rate, batches of ${ingest.latency.batch}), ${ingest.latency.count} requests: p50 ${ingest.latency.p50Ms} ms, p95 ${ingest.latency.p95Ms} ms, p99 ${ingest.latency.p99Ms} ms.\n`,
-    );
+  else sections.push(...ingestSections(ingest));
   if (isMissing(query)) sections.push(missing('Query', query));
   else
     sections.push(
@@ -164,4 +150,60 @@ export function renderMarkdown(results: ResultsSet, charts: Chart[]): string {
       `## Charts\n\n${charts.map((chart) => `![${chart.title}](${results.date}-${chart.name}.svg)`).join('\n\n')}\n`,
     );
   return sections.join('\n');
+}
+
+function ingestSections(ingest: IngestResult): string[] {
+  const dash = (value: number | undefined): number | string => value ?? '–';
+  const sections = [
+    `## Ingest\n\n${ingest.events.toLocaleString('en-US')} events of ~${ingest.eventBytes} bytes, batches of ${ingest.batch}, split evenly over the connection levels${ingest.tool ? `; load from ${ingest.tool}` : ''}${ingest.logLevel ? `; ingest logging at ${ingest.logLevel}` : ''}. CPU/event is the ingest process's user + system CPU over the events stored.\n`,
+    markdownTable(
+      [
+        'connections',
+        'events',
+        'ingest CPU µs/event',
+        'raw _bulk events/s',
+        'ingest API events/s',
+        'ratio API / raw',
+        'OpenSearch CPU µs/event raw / API',
+        'API p99 ms',
+      ],
+      ingest.levels.map((l) => [
+        l.clients,
+        l.events,
+        dash(l.cpuMicrosPerEvent),
+        l.rawEventsPerSecond,
+        l.apiEventsPerSecond,
+        l.ratio,
+        l.raw && l.api
+          ? `${l.raw.openSearchCpuMicrosPerEvent} / ${l.api.openSearchCpuMicrosPerEvent}`
+          : '–',
+        dash(l.api?.p99Ms),
+      ]),
+    ),
+  ];
+  if (ingest.single) {
+    const { single } = ingest;
+    sections.push(
+      `Single events (\`POST /v1/events\`, ${single.connections} connections, ${single.events} events): API ${single.api.eventsPerSecond} events/s at ${single.api.cpuMicrosPerEvent} µs/event against raw one-document \`_create\` ${single.raw.eventsPerSecond} events/s with the same durability: ratio ${single.ratio}.\n`,
+    );
+  }
+  const { latency } = ingest;
+  sections.push(
+    `Ack latency at ${latency.eventsPerSecond.toFixed(0)} events/s (half the best API rate, batches of ${latency.batch}), ${latency.count} requests: p50 ${latency.p50Ms} ms${latency.p95Ms === undefined ? '' : `, p95 ${latency.p95Ms} ms`}, p99 ${latency.p99Ms} ms.\n`,
+  );
+  if (ingest.workers && ingest.workers.length > 0) {
+    sections.push(
+      markdownTable(
+        ['ingest processes', 'connections', 'API events/s', 'ingest CPU µs/event', 'API p99 ms'],
+        ingest.workers.map((w) => [
+          w.processes,
+          w.connections,
+          w.eventsPerSecond,
+          w.cpuMicrosPerEvent,
+          w.p99Ms,
+        ]),
+      ),
+    );
+  }
+  return sections;
 }

@@ -1,19 +1,59 @@
 import type { LatencySummary } from './stats';
 
+/** One side of an ingest measurement (raw OpenSearch or the ingest API). */
+export interface IngestSide {
+  eventsPerSecond: number;
+  /** Request latency under full load (autocannon). */
+  p50Ms: number;
+  p99Ms: number;
+  /** OpenSearch's own process CPU over the run, per event written. */
+  openSearchCpuMicrosPerEvent: number;
+}
+
+export interface IngestApiSide extends IngestSide {
+  /** The ingest process tree's user + system CPU over the run, per event stored. */
+  cpuMicrosPerEvent: number;
+}
+
+export interface IngestLevel {
+  /** Concurrent connections of the load generator. */
+  clients: number;
+  events: number;
+  rawEventsPerSecond: number;
+  apiEventsPerSecond: number;
+  ratio: number;
+  /** The headline: ingest CPU per stored event at this level. */
+  cpuMicrosPerEvent?: number;
+  raw?: IngestSide;
+  api?: IngestApiSide;
+}
+
 /** What `bench/ingest/cli.ts --out` writes. */
 export interface IngestResult {
   benchmark: 'ingest';
+  tool?: string;
   events: number;
   eventBytes: number;
   batch: number;
-  levels: Array<{
-    clients: number;
+  logLevel?: string;
+  levels: IngestLevel[];
+  /** `POST /v1/events` against raw one-document `_create` requests with the same durability. */
+  single?: {
+    connections: number;
     events: number;
-    rawEventsPerSecond: number;
-    apiEventsPerSecond: number;
+    raw: IngestSide;
+    api: IngestApiSide;
     ratio: number;
-  }>;
-  latency: LatencySummary & { eventsPerSecond: number; batch: number };
+  };
+  latency: Partial<LatencySummary> & {
+    eventsPerSecond: number;
+    batch: number;
+    count: number;
+    p50Ms: number;
+    p99Ms: number;
+  };
+  /** Batch throughput at the highest connection level with 1 and more ingest processes. */
+  workers?: Array<IngestApiSide & { processes: number; connections: number }>;
 }
 
 /** What `bench/query/run.ts --out` writes. */
