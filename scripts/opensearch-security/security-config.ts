@@ -36,6 +36,7 @@ export const APPLIANCE_USERS = [
   { name: 'auditlog-ingest', passwordVariable: 'OPENSEARCH_INGEST_USER_PASSWORD' },
   { name: 'auditlog-query', passwordVariable: 'OPENSEARCH_QUERY_USER_PASSWORD' },
   { name: 'auditlog-export', passwordVariable: 'OPENSEARCH_EXPORT_USER_PASSWORD' },
+  { name: 'auditlog-maintenance', passwordVariable: 'OPENSEARCH_MAINTENANCE_USER_PASSWORD' },
   { name: 'auditlog-siem', passwordVariable: 'OPENSEARCH_SIEM_USER_PASSWORD' },
   { name: 'auditlog-admin', passwordVariable: 'OPENSEARCH_ADMIN_USER_PASSWORD' },
   { name: 'auditlog-dashboards', passwordVariable: 'OPENSEARCH_DASHBOARDS_USER_PASSWORD' },

@@ -1,10 +1,17 @@
+import { generateKeyPairSync } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import type { Client } from '@opensearch-project/opensearch';
 import request from 'supertest';
 import { newSecret, ownerToken, startApp, testEnvironment, waitFor } from '@auditlog/testing';
 import { IngestModule } from '../../apps/ingest/src/ingest.module';
+import type { MaintenanceResult } from '../../apps/maintenance/src/exports/export-maintenance.job';
+import type { DigestRunSummary } from '../../apps/maintenance/src/integrity/digest-sealing.service';
+import type { SweepRun } from '../../apps/maintenance/src/retention/retention-sweep.job';
 import { QueryModule } from '../../apps/query/src/query.module';
+import { MaintenanceJob, runJob, startMaintenance } from '../maintenance/support';
 import { runCommand } from '../../scripts/services/processes';
 import { applySecurityConfig } from '../../scripts/opensearch-security/security-api';
 import {
@@ -197,9 +204,18 @@ describe('OpenSearch security roles on a secured node', () => {
     expect(
       await statusOf(ingest.index({ index: 'auditlog-companies', id: 'acme', body: {} })),
     ).toBe(403);
-    // Integrity digests are written by the query app's digest job only.
+    // Integrity digests are written by the maintenance worker only (see below).
     expect(
       await statusOf(query.create({ index: 'auditlog-digests', id: 'acme:0', body: { count: 0 } })),
+    ).toBe(403);
+    expect(
+      await statusOf(
+        as('auditlog-maintenance').create({
+          index: 'auditlog-digests',
+          id: 'acme:0',
+          body: { count: 0 },
+        }),
+      ),
     ).toBe(201);
     expect(
       await statusOf(ingest.create({ index: 'auditlog-digests', id: 'acme:1', body: {} })),
@@ -227,6 +243,80 @@ describe('OpenSearch security roles on a secured node', () => {
     // The export worker reads digests (auditlog_reader) for integrity bundles.
     expect(await statusOf(exporter.search({ index: 'auditlog-digests' }))).toBe(200);
     expect(await statusOf(exporter.indices.delete({ index: EVENTS_INDEX }))).toBe(403);
+  });
+
+  it('keeps index deletion and digest writes from the query account', async () => {
+    const query = as('auditlog-query');
+    const expired = 'auditlog-events-7d-2020.01.01';
+    await admin.indices.create({ index: expired });
+    await admin.index({ index: 'auditlog-exports', id: 'old-job', body: { status: 'completed' } });
+    // The public read API: no delete of an events index, no digest, no retention rights.
+    expect(await statusOf(query.indices.delete({ index: expired }))).toBe(403);
+    expect(await statusOf(query.indices.delete({ index: 'auditlog-events-*' }))).toBe(403);
+    expect(
+      await statusOf(query.create({ index: 'auditlog-digests', id: 'acme:1', body: { n: 1 } })),
+    ).toBe(403);
+    expect(
+      await statusOf(query.index({ index: 'auditlog-digests', id: 'acme:1', body: { n: 1 } })),
+    ).toBe(403);
+    expect(
+      await statusOf(
+        query.indices.putSettings({ index: expired, body: { 'index.blocks.write': true } }),
+      ),
+    ).toBe(403);
+    expect(
+      await statusOf(query.index({ index: 'auditlog-exports', id: 'old-job', body: {} })),
+    ).toBe(403);
+    // Its own self-audit events it may create; it can neither update nor delete them.
+    expect(
+      await statusOf(query.create({ index: EVENTS_INDEX, id: 'acme:viewed-2', body: {} })),
+    ).toBe(201);
+    expect(
+      await statusOf(
+        query.update({ index: EVENTS_INDEX, id: 'acme:viewed-2', body: { doc: { x: 1 } } }),
+      ),
+    ).toBe(403);
+    expect(await statusOf(query.delete({ index: EVENTS_INDEX, id: 'acme:viewed-2' }))).toBe(403);
+
+    // The maintenance account holds exactly those rights.
+    const maintenance = as('auditlog-maintenance');
+    expect(
+      await statusOf(
+        maintenance.create({ index: 'auditlog-digests', id: 'acme:1', body: { n: 1 } }),
+      ),
+    ).toBe(201);
+    expect(
+      await statusOf(
+        maintenance.indices.putSettings({ index: expired, body: { 'index.blocks.write': true } }),
+      ),
+    ).toBe(200);
+    expect(
+      await statusOf(
+        maintenance.index({
+          index: 'auditlog-exports',
+          id: 'old-job',
+          body: { status: 'expired' },
+        }),
+      ),
+    ).toBe(200);
+    expect(await statusOf(maintenance.indices.delete({ index: expired }))).toBe(200);
+    expect((await admin.indices.exists({ index: expired })).body).toBe(false);
+    // …and nothing a producer or the export API does.
+    expect(
+      await statusOf(maintenance.create({ index: EVENTS_INDEX, id: 'acme:m-1', body: {} })),
+    ).toBe(403);
+    expect(await statusOf(maintenance.delete({ index: EVENTS_INDEX, id: 'seed' }))).toBe(403);
+    expect(await statusOf(maintenance.delete({ index: 'auditlog-exports', id: 'old-job' }))).toBe(
+      403,
+    );
+    expect(
+      await statusOf(maintenance.index({ index: 'auditlog-companies', id: 'acme', body: {} })),
+    ).toBe(403);
+    expect(
+      await statusOf(
+        maintenance.indices.delete({ index: 'auditlog-companies' }, { ignore: [404] }),
+      ),
+    ).toBe(403);
   });
 
   it('lets the export account scan events from a point in time and track its jobs', async () => {
@@ -350,6 +440,53 @@ describe('OpenSearch security roles on a secured node', () => {
       expect(response.body.actions).toContainEqual(
         expect.objectContaining({ action: 'auth.login', label: 'Signed in', registered: true }),
       );
+    });
+
+    it('runs every maintenance job with the maintenance account only', async () => {
+      const keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'secured-maintenance-'));
+      const keyPath = path.join(keyDir, 'k1.key.pem');
+      const pair = generateKeyPairSync('ed25519');
+      fs.writeFileSync(keyPath, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+      const expired = 'auditlog-events-7d-2020.02.01';
+      await admin.indices.create({ index: expired });
+      const maintenance: INestApplicationContext = await startMaintenance({
+        ...envFor('auditlog-maintenance'),
+        INTEGRITY_SIGNING_KEY: keyPath,
+        INTEGRITY_SIGNING_KEY_ID: 'k1',
+        INTEGRITY_WINDOW: '1m',
+        INTEGRITY_SETTLE_SECONDS: '0',
+        INTEGRITY_JOB_INTERVAL_SECONDS: '0',
+        RETENTION_SWEEP_INTERVAL_SECONDS: '0',
+        EXPORT_MAINTENANCE_INTERVAL_SECONDS: '0',
+      });
+      try {
+        const sweep = await runJob<SweepRun>(maintenance, MaintenanceJob.sweepRetention);
+        expect(sweep.status === 'swept' && sweep.result.deleted.map((d) => d.index)).toEqual([
+          expired,
+        ]);
+        // The event ingested above (and the query app's audit_log.viewed) get sealed.
+        const sealed = await runJob<DigestRunSummary>(
+          maintenance,
+          MaintenanceJob.sealDigests,
+          new Date(Date.now() + 2 * 60_000),
+        );
+        expect(sealed.created).toBeGreaterThan(0);
+        const exports = await runJob<MaintenanceResult>(
+          maintenance,
+          MaintenanceJob.maintainExports,
+        );
+        expect(exports).toEqual({ expired: [], failed: [] });
+        // The query app reads the sealed chain with its read-only account.
+        const verified = await request(query.getHttpServer())
+          .get('/v1/integrity/digests')
+          .query({ from: new Date(Date.now() - 60 * 60_000).toISOString() })
+          .set('Authorization', `Bearer ${ownerToken(setup.jwtSecret, 'acme')}`)
+          .expect(200);
+        expect((verified.body as unknown[]).length).toBeGreaterThan(0);
+      } finally {
+        await maintenance.close();
+        fs.rmSync(keyDir, { recursive: true, force: true });
+      }
     });
   });
 });

@@ -2,11 +2,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { Logger } from 'nestjs-pino';
 import { type Env, loadConfig } from '@auditlog/config';
 import { MetricsService } from '@auditlog/platform';
 import { waitFor } from '@auditlog/testing';
 import {
+  MAINTENANCE_QUEUE,
   MaintenanceJob,
   type MaintenanceJobName,
 } from '../../apps/maintenance/src/maintenance-queue';
@@ -77,4 +80,29 @@ export async function startMaintenanceProcess(env: Env): Promise<MaintenanceProc
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
   return { child, output: () => output, logs };
+}
+
+/** Removes a suite's maintenance queue from Redis, schedulers and finished jobs included. */
+export async function dropMaintenanceQueue(redisUrl: string, prefix: string): Promise<void> {
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+  const queue = new Queue(MAINTENANCE_QUEUE, { connection, prefix });
+  try {
+    await queue.obliterate({ force: true });
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
+}
+
+/** Sends SIGTERM and resolves with how the process ended. */
+export function stopMaintenanceProcess(
+  worker: MaintenanceProcess | undefined,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  const child = worker?.child;
+  if (!child || child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve({ code: child?.exitCode ?? null, signal: child?.signalCode ?? null });
+  return new Promise((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.kill('SIGTERM');
+  });
 }

@@ -59,6 +59,7 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, BeforeAppli
   async beforeApplicationShutdown(): Promise<void> {
     await this.worker?.close().catch(() => undefined);
     this.connection?.disconnect();
+    this.logger.log('maintenance worker closed');
   }
 
   /** Live while the worker loop has not died; ready once it is taking jobs. */
