@@ -1,4 +1,4 @@
-const aliases = ['config', 'events', 'storage', 'auth', 'platform', 'testing', 'integrity'];
+const aliases = ['config', 'events', 'storage', 'auth', 'platform', 'testing', 'integrity', 'problem'];
 
 module.exports = {
   swcTransform: {

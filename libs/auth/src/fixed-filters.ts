@@ -5,7 +5,7 @@ import {
   parseFilterSet,
   withRestriction,
 } from '@auditlog/events';
-import { ProblemException } from '@auditlog/platform';
+import { ProblemException } from '@auditlog/problem';
 import type { Principal } from './principal';
 
 export function hasFixedFilters(principal: Principal): boolean {

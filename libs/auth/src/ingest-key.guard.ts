@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { APP_CONFIG, type AppConfig, type IngestKeyRecord } from '@auditlog/config';
-import { ProblemException } from '@auditlog/platform';
+import { ProblemException } from '@auditlog/problem';
 import { bearerToken } from './bearer';
 import { IngestKeyRegistry } from './ingest-key.registry';
 

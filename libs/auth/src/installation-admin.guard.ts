@@ -1,5 +1,5 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import { ProblemException } from '@auditlog/platform';
+import { ProblemException } from '@auditlog/problem';
 import { isAdmin, type Principal } from './principal';
 
 /** Admits installation admins only; use after JwtAuthGuard. */

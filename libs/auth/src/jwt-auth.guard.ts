@@ -1,7 +1,7 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
-import { ProblemException } from '@auditlog/platform';
+import { ProblemException } from '@auditlog/problem';
 import { bearerToken } from './bearer';
 import type { Principal } from './principal';
 import { isViewerSessionToken, ViewerSessions } from './viewer-session';

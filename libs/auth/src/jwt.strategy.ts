@@ -5,7 +5,7 @@ import { passportJwtSecret } from 'jwks-rsa';
 import { ExtractJwt, Strategy, type StrategyOptionsWithoutRequest } from 'passport-jwt';
 import type { Algorithm } from 'jsonwebtoken';
 import { APP_CONFIG, type AppConfig, type AuthConfig } from '@auditlog/config';
-import { ProblemException } from '@auditlog/platform';
+import { ProblemException } from '@auditlog/problem';
 import { PERMISSIONS, type Principal, type Role, ROLES } from './principal';
 
 /** Algorithms are pinned by key type so a token can never choose how it is verified. */

@@ -7,7 +7,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ProblemException } from '@auditlog/platform';
+import { ProblemException } from '@auditlog/problem';
 import { unauthenticated, JwtAuthGuard } from './jwt-auth.guard';
 import type { Permission, Principal } from './principal';
 

@@ -1,5 +1,5 @@
 import type { QueryParams } from '@auditlog/events';
-import { ProblemException } from '@auditlog/platform';
+import { ProblemException } from '@auditlog/problem';
 
 export const ROLES = ['company_owner', 'installation_admin'] as const;
 export type Role = (typeof ROLES)[number];

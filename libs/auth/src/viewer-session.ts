@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import type { QueryParams } from '@auditlog/events';
-import { ProblemException } from '@auditlog/platform';
+import { ProblemException } from '@auditlog/problem';
 import { type Permission, PERMISSIONS, type Principal } from './principal';
 
 /** `typ` (header and claim) of viewer session tokens: how the JWT guard tells them apart. */

@@ -1,5 +1,1 @@
-/** One invalid field: `path` like `actor.email` or `changes[3].field`, and the broken rule. */
-export interface FieldProblem {
-  path: string;
-  message: string;
-}
+export type { FieldProblem } from '@auditlog/problem';

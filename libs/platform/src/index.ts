@@ -1,4 +1,3 @@
-export * from './http/problem';
 export * from './http/problem.filter';
 export * from './http/query-params';
 export * from './logging/logging';

@@ -34,7 +34,8 @@ import {
 } from '@auditlog/auth';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import { parseEventFilters, type QueryParams } from '@auditlog/events';
-import { ProblemException, singleQueryParam } from '@auditlog/platform';
+import { ProblemException } from '@auditlog/problem';
+import { singleQueryParam } from '@auditlog/platform';
 import { EventScanner } from '@auditlog/storage';
 import { CONTENT_TYPES, type ExportFormat } from '../format/row-writer';
 import { ExportAuditService } from './export-audit.service';

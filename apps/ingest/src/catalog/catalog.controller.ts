@@ -2,7 +2,7 @@ import { Controller, HttpCode, Param, Put, Req, Res, UseGuards } from '@nestjs/c
 import type { Response } from 'express';
 import { IngestKeyGuard, type IngestRequest } from '@auditlog/auth';
 import { type ActionCatalogEntry, parseActionEntry } from '@auditlog/events';
-import { ProblemException } from '@auditlog/platform';
+import { ProblemException } from '@auditlog/problem';
 import { ActionCatalogRepository } from '@auditlog/storage';
 import { parseJson, readRequestBody } from '../events/request-body';
 

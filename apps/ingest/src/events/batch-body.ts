@@ -1,4 +1,4 @@
-import { ProblemException } from '@auditlog/platform';
+import { ProblemException } from '@auditlog/problem';
 import type { BatchInput } from './ingest.service';
 import { parseJson, type RequestBody } from './request-body';
 

@@ -2,7 +2,7 @@ import { Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs
 import type { Response } from 'express';
 import { IngestKeyGuard, type IngestRequest } from '@auditlog/auth';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
-import { ProblemException } from '@auditlog/platform';
+import { ProblemException } from '@auditlog/problem';
 import {
   type BatchResult,
   type IngestResult,

@@ -1,5 +1,6 @@
 import type { AppConfig } from '@auditlog/config';
-import { MetricsService, ProblemException } from '@auditlog/platform';
+import { MetricsService } from '@auditlog/platform';
+import { ProblemException } from '@auditlog/problem';
 import { EventOutsideRetentionError, type IndexRouter, type WriteOutcome } from '@auditlog/storage';
 import type { GroupCommitService } from './group-commit.service';
 import { IngestService } from './ingest.service';

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Counter } from 'prom-client';
 import { APP_CONFIG, type AppConfig, type IngestKeyRecord } from '@auditlog/config';
 import { type FieldProblem, normalizeEvent, type StoredEvent } from '@auditlog/events';
-import { MetricsService, ProblemException } from '@auditlog/platform';
+import { MetricsService } from '@auditlog/platform';
+import { ProblemException } from '@auditlog/problem';
 import {
   eventDocumentId,
   EventOutsideRetentionError,

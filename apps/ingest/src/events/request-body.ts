@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { ProblemException } from '@auditlog/platform';
+import { ProblemException } from '@auditlog/problem';
 
 export type BodyFormat = 'json' | 'ndjson';
 

@@ -6,7 +6,7 @@ import {
   JwtAuthGuard,
   type Principal,
 } from '@auditlog/auth';
-import { ProblemException } from '@auditlog/platform';
+import { ProblemException } from '@auditlog/problem';
 import {
   type CompanySettings,
   CompanySettingsService,

@@ -8,7 +8,8 @@ import {
   resolveCompany,
 } from '@auditlog/auth';
 import type { QueryParams } from '@auditlog/events';
-import { ProblemException, singleQueryParam } from '@auditlog/platform';
+import { ProblemException } from '@auditlog/problem';
+import { singleQueryParam } from '@auditlog/platform';
 import { ApiAuthProblems, ApiCompanyParam } from '../events/events.openapi';
 import { CATALOG_SCHEMA } from './catalog.openapi';
 import { type Catalog, CatalogService } from './catalog.service';

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Redirect, Req, Res } from '@nestjs/comm
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig, type ConsoleConfig } from '@auditlog/config';
-import { ProblemException } from '@auditlog/platform';
+import { ProblemException } from '@auditlog/problem';
 import { CACHE_CONTROL, consoleFileFor, consoleHeaders } from './console-headers';
 
 /** What the console reads at start: where the export API is, as the browser reaches it. */

@@ -8,7 +8,7 @@ import type {
   QueryParams,
   StoredEvent,
 } from '@auditlog/events';
-import { ProblemException } from '@auditlog/platform';
+import { ProblemException } from '@auditlog/problem';
 import {
   buildEventQuery,
   eventSort,

@@ -17,7 +17,8 @@ import {
   parseEventFilters,
   type QueryParams,
 } from '@auditlog/events';
-import { ProblemException, singleQueryParam } from '@auditlog/platform';
+import { ProblemException } from '@auditlog/problem';
+import { singleQueryParam } from '@auditlog/platform';
 import {
   ApiAuthProblems,
   ApiCompanyParam,
@@ -33,30 +34,12 @@ import {
 import {
   type EventPage,
   EventsQueryService,
-  FACET_FIELDS,
   type Facets,
   type Histogram,
   type ReadScope,
 } from './events-query.service';
 import { parseHistogramInterval } from './histogram-interval';
 import { QueryAuditService } from './query-audit.service';
-
-function parseInteger(
-  params: QueryParams,
-  name: string,
-  min: number,
-  max: number,
-  fallback: number,
-): number {
-  const raw = params[name];
-  if (raw === undefined) return fallback;
-  const value = Array.isArray(raw) || !/^\d{1,7}$/.test(raw) ? NaN : Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    const message = `${name} must be an integer from ${min} to ${max}`;
-    throw ProblemException.badRequest(`${message}.`, [{ path: name, message }]);
-  }
-  return value;
-}
 
 @ApiTags('events')
 @ApiAuthProblems()
@@ -72,15 +55,13 @@ export class EventsController {
   @Get()
   @ApiOperation({ summary: 'List and search events of one company' })
   @ApiEventFilters()
-  @ApiPaging()
   @ApiOkResponse({ schema: PAGE_SCHEMA })
   async list(
     @CurrentPrincipal() principal: Principal,
-    @Query() params: QueryParams,
+    @Query(EventFiltersPipe) query: ListEventsQuery,
   ): Promise<EventPage> {
-    const { scope, filters } = this.read(principal, params, ['limit', 'cursor']);
-    const limit = parseInteger(params, 'limit', 1, 1000, 100);
-    const cursor = singleQueryParam(params, 'cursor');
+    const { scope, filters } = this.read(principal, query);
+    const { params, cursor, limit = 100 } = query;
     const page = cursor
       ? this.events.continueFrom(cursor, scope, params, filters)
       : { filters, after: undefined };
@@ -92,15 +73,14 @@ export class EventsController {
   @Get('histogram')
   @ApiOperation({ summary: 'Event counts per time bucket for the same filters' })
   @ApiEventFilters()
-  @ApiHistogramParams()
   @ApiOkResponse({ schema: HISTOGRAM_SCHEMA })
   async histogram(
     @CurrentPrincipal() principal: Principal,
-    @Query() params: QueryParams,
+    @Query(EventFiltersPipe) query: HistogramQuery,
   ): Promise<Histogram> {
-    const { scope, filters } = this.read(principal, params, ['interval']);
+    const { scope, filters } = this.read(principal, query);
     const interval = parseHistogramInterval(
-      params.interval,
+      query.interval,
       filters.from,
       filters.to,
       this.config.query.maxHistogramBuckets,
@@ -108,49 +88,34 @@ export class EventsController {
     if (!interval.ok)
       throw ProblemException.badRequest('The interval is invalid.', interval.errors);
     const result = await this.events.histogram(scope, filters, interval.interval);
-    this.audit.viewed(principal, scope.companyId, 'histogram', params);
+    this.audit.viewed(principal, scope.companyId, 'histogram', query.params);
     return result;
   }
 
   @Get('facets')
   @ApiOperation({ summary: 'Top values with counts of one keyword field for the same filters' })
   @ApiEventFilters()
-  @ApiFacetParams()
   @ApiOkResponse({ schema: FACETS_SCHEMA })
   async facets(
     @CurrentPrincipal() principal: Principal,
-    @Query() params: QueryParams,
+    @Query(EventFiltersPipe) query: FacetsQuery,
   ): Promise<Facets> {
-    const { scope, filters } = this.read(principal, params, ['field', 'size']);
-    const field = singleQueryParam(params, 'field');
-    if (!field || !Object.hasOwn(FACET_FIELDS, field)) {
-      const message = `field must be one of ${Object.keys(FACET_FIELDS).join(', ')}`;
-      throw ProblemException.badRequest(`${message}.`, [{ path: 'field', message }]);
-    }
-    const size = parseInteger(params, 'size', 1, 100, 10);
-    const result = await this.events.facets(scope, filters, field, size);
-    this.audit.viewed(principal, scope.companyId, 'facets', params);
+    const { scope, filters } = this.read(principal, query);
+    const result = await this.events.facets(scope, filters, query.field, query.size ?? 10);
+    this.audit.viewed(principal, scope.companyId, 'facets', query.params);
     return result;
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One event with all its fields' })
-  @ApiCompanyParam()
   @ApiOkResponse({ schema: EVENT_SCHEMA })
-  @ApiNotFoundResponse({ description: 'application/problem+json: no such event in this company' })
+  @ApiNotFoundProblem('no such event in this company')
   async detail(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
-    @Query() params: QueryParams,
+    @Query() query: CompanyQuery,
   ): Promise<AuditEvent> {
-    const unknown = Object.keys(params).filter((name) => name !== 'company_id');
-    if (unknown.length > 0) {
-      throw ProblemException.badRequest(
-        `Unknown query parameters: ${unknown.join(', ')}.`,
-        unknown.map((name) => ({ path: name, message: `unknown query parameter: ${name}` })),
-      );
-    }
-    const scope = this.scopeOf(principal, params);
+    const scope = this.scopeOf(principal, query.company_id);
     if (!EVENT_ID_PATTERN.test(id)) {
       throw new ProblemException(404, 'not-found', 'Not Found', 'No event with this id.');
     }
@@ -159,29 +124,16 @@ export class EventsController {
     return event;
   }
 
-  private scopeOf(principal: Principal, params: QueryParams): ReadScope {
-    const companyId = resolveCompany(principal, singleQueryParam(params, 'company_id'));
-    return { companyId, admin: isAdmin(principal) };
+  private scopeOf(principal: Principal, companyId: string | undefined): ReadScope {
+    return { companyId: resolveCompany(principal, companyId), admin: isAdmin(principal) };
   }
 
   private read(
     principal: Principal,
-    params: QueryParams,
-    extraParams: string[],
+    query: ListEventsQuery | HistogramQuery | FacetsQuery,
   ): { scope: ReadScope; filters: EventFilters } {
-    const scope = this.scopeOf(principal, params);
-    const parsed = parseEventFilters(
-      params,
-      new Date(),
-      {
-        maxWindowDays: this.config.query.maxWindowDays,
-        maxLookbackDays: this.config.query.maxLookbackDays,
-      },
-      { extraParams: ['company_id', ...extraParams] },
-    );
-    if (!parsed.ok)
-      throw ProblemException.badRequest('The query parameters are invalid.', parsed.errors);
+    const scope = this.scopeOf(principal, query.company_id);
     // The fixed filters come from the principal, never from the request or a cursor.
-    return { scope, filters: restrictFilters(principal, parsed.filters) };
+    return { scope, filters: restrictFilters(principal, query.filters) };
   }
 }

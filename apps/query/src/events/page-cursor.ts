@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AppConfig } from '@auditlog/config';
 import type { QueryParams } from '@auditlog/events';
-import { ProblemException } from '@auditlog/platform';
+import { ProblemException } from '@auditlog/problem';
 
 /** What a cursor binds: the next page only continues the very same search. */
 export interface CursorState {

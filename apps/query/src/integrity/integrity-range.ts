@@ -1,4 +1,4 @@
-import { ProblemException } from '@auditlog/platform';
+import { ProblemException } from '@auditlog/problem';
 
 export const MAX_RANGE_DAYS = 31;
 const DAY_MS = 86_400_000;

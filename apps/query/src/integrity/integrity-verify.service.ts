@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import type { StoredEvent } from '@auditlog/events';
 import { type Digest, Verifier, type VerifyReport } from '@auditlog/integrity';
-import { ProblemException } from '@auditlog/platform';
+import { ProblemException } from '@auditlog/problem';
 import { DigestRepository, MAX_DIGESTS_PER_REQUEST } from '@auditlog/storage';
 import { toOwnerView } from '../events/events-query.service';
 import { INTEGRITY_KEYS, type IntegrityKeys } from './integrity-keys';

@@ -8,7 +8,7 @@ import {
   type Principal,
 } from '@auditlog/auth';
 import { APP_CONFIG, type AppConfig, type IngestKeyRecord } from '@auditlog/config';
-import { ProblemException } from '@auditlog/platform';
+import { ProblemException } from '@auditlog/problem';
 
 /** Who mints: a viewer-token key (limited to its companies) or an installation admin. */
 export type Minter = { kind: 'key'; key: IngestKeyRecord } | { kind: 'admin'; subject: string };

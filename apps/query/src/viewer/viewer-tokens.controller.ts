@@ -14,7 +14,7 @@ import type { Request } from 'express';
 import { mayWriteFor } from '@auditlog/auth';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import type { QueryParams } from '@auditlog/events';
-import { ProblemException } from '@auditlog/platform';
+import { ProblemException } from '@auditlog/problem';
 import { type MintRequest, ViewerTokenMinterGuard } from './viewer-token-minter.guard';
 import { parseExchangeRequest, parseViewerTokenRequest } from './viewer-token.request';
 import { ViewerTokensService } from './viewer-tokens.service';

@@ -3,7 +3,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { sha256Hex, type ViewerGrant, ViewerSessions, viewerSessionsOff } from '@auditlog/auth';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
-import { ProblemException, REDIS_CLIENT } from '@auditlog/platform';
+import { ProblemException } from '@auditlog/problem';
+import { REDIS_CLIENT } from '@auditlog/platform';
 import type { ViewerTokenRequest } from './viewer-token.request';
 
 /** `vt_` + 32 random bytes, base64url. */

@@ -8,12 +8,12 @@ import {
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import {
-  type FieldError,
+  type FieldProblem,
   PROBLEM_CONTENT_TYPE,
   PROBLEM_TYPE_BASE,
   type ProblemBody,
   ProblemException,
-} from './problem';
+} from '@auditlog/problem';
 
 function slugFor(status: number): string {
   return (STATUS_CODES[status] ?? 'error').toLowerCase().replace(/[^a-z0-9]+/g, '-');
@@ -26,7 +26,7 @@ function middlewareStatus(exception: unknown): number | undefined {
   return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }
 
-function detailOf(exception: HttpException): { detail?: string; errors?: FieldError[] } {
+function detailOf(exception: HttpException): { detail?: string; errors?: FieldProblem[] } {
   const response = exception.getResponse();
   if (typeof response === 'string') return { detail: response };
   const message = (response as { message?: unknown }).message;

@@ -1,4 +1,4 @@
-import { ProblemException } from './problem';
+import { ProblemException } from '@auditlog/problem';
 
 /**
  * A query parameter that may be given at most once: its value, `undefined` when absent or
