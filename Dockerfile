@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1.7
 # One image for every process of the appliance; the command picks it:
-#   ingest | query | export | export-worker | setup | security
+#   ingest | query | export | export-worker | maintenance | setup | security
 # See docs/install-compose.md and docs/adr/0050-container-image.md.
 
 ARG NODE_IMAGE=node:20-bookworm-slim

@@ -61,6 +61,7 @@ describe('npm start', () => {
           INGEST_PORT: '3121',
           QUERY_PORT: '3122',
           EXPORT_PORT: '3123',
+          MAINTENANCE_HEALTH_PORT: '3124',
         },
         stdio: ['ignore', 'pipe', 'inherit'],
       },
@@ -84,11 +85,18 @@ describe('npm start', () => {
     expect(output).toContain('ingest  http://127.0.0.1:3121');
     expect(output).toContain('query   http://127.0.0.1:3122');
     expect(output).toContain('export  http://127.0.0.1:3123');
+    expect(output).toContain('maintenance worker (digests, retention, export expiry)');
     expect(output).toMatch(/Demo ingest key: \S{20,}/);
     expect(output).toMatch(
       /Demo company-owner token \(demo-company, valid 7 days\): \S+\.\S+\.\S+/,
     );
     expect(fs.existsSync(path.join(workDir, '.auditlog-demo.json'))).toBe(true);
+  });
+
+  it('runs the maintenance worker, ready on its internal health port', async () => {
+    const ready = await fetch('http://127.0.0.1:3124/health/ready');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ok', info: { worker: { status: 'up' } } });
   });
 
   it('prints a console link that signs in once as the demo owner', async () => {

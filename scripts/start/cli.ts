@@ -1,6 +1,6 @@
 /**
  * `npm start`: provisions local services when OPENSEARCH_URL / REDIS_URL are unset, runs
- * every app and the export worker from the production build, loads demo events and prints how to use them.
+ * every app, the export worker and the maintenance worker from the production build, loads demo events and prints how to use them.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ const APPS = [
   { name: 'query', port: Number(env.QUERY_PORT ?? 3002) },
   { name: 'export', port: Number(env.EXPORT_PORT ?? 3003) },
 ] as const;
+const MAINTENANCE_HEALTH_PORT = Number(env.MAINTENANCE_HEALTH_PORT ?? 3004);
 const DEMO_COMPANY = 'demo-company';
 const REPO_ROOT = join(__dirname, '..', '..');
 
@@ -51,6 +52,7 @@ function shutdown(code: number): void {
 const ingestUrl = `http://127.0.0.1:${APPS[0].port}`;
 const queryUrl = `http://127.0.0.1:${APPS[1].port}`;
 const exportUrl = `http://127.0.0.1:${APPS[2].port}`;
+const maintenanceHealthUrl = `http://127.0.0.1:${MAINTENANCE_HEALTH_PORT}/health/ready`;
 
 /** A one-time console link for the demo owner (ADR 0080: viewer tokens). */
 async function consoleLink(viewerKey: string): Promise<string> {
@@ -116,11 +118,18 @@ async function main(): Promise<void> {
   }
   // The export worker has no HTTP port; it logs "export worker ready".
   run('export-worker', ['apps', 'export', 'src', 'worker', 'main.js'], {});
-  await Promise.all(
-    APPS.map((app, index) =>
+  // The maintenance worker (digests, retention sweep, export expiry) has no API, only an
+  // internal health port.
+  run('maintenance', ['apps', 'maintenance', 'src', 'main.js'], {
+    MAINTENANCE_HEALTH_PORT: String(MAINTENANCE_HEALTH_PORT),
+  });
+  const maintenance = children[children.length - 1];
+  await Promise.all([
+    ...APPS.map((app, index) =>
       waitUntilReady(`http://127.0.0.1:${app.port}/health/ready`, children[index]),
     ),
-  );
+    waitUntilReady(maintenanceHealthUrl, maintenance),
+  ]);
 
   if (generated.includes('INGEST_API_KEYS')) {
     for (const event of [...demoEvents(DEMO_COMPANY, 40), ...demoEvents('other-company', 10)]) {
@@ -159,6 +168,7 @@ async function main(): Promise<void> {
   log(`  ingest  ${ingestUrl}`);
   log(`  query   ${queryUrl}`);
   log(`  export  ${exportUrl}   (+ export worker)`);
+  log(`  maintenance worker (digests, retention, export expiry): ${maintenanceHealthUrl}`);
   log(`  opensearch ${services.opensearchUrl}   redis ${services.redisUrl}`);
   if (generated.length > 0)
     log(`  demo secrets generated for: ${generated.join(', ')} (kept in .auditlog-demo.json)`);

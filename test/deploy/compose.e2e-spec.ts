@@ -28,13 +28,13 @@ const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'ut
 }) as { services: Record<string, ComposeService>; volumes: Record<string, unknown> };
 const services = compose.services;
 const ONE_SHOT = ['certs', 'setup'];
-const APPS = ['ingest', 'query', 'export', 'export-worker'];
+const APPS = ['ingest', 'query', 'export', 'export-worker', 'maintenance'];
 
 // Names whose value is a secret: they may only ever hold a ${VAR} reference.
 const SECRET_NAME = /PASSWORD|SECRET|API_KEYS$|PRIVATE|TOKEN|REDIS_URL/;
 
 describe('docker-compose.yml', () => {
-  it('runs the four processes, the one-shot jobs, OpenSearch and Redis', () => {
+  it('runs the five processes, the one-shot jobs, OpenSearch and Redis', () => {
     expect(Object.keys(services).sort()).toEqual(
       [...APPS, ...ONE_SHOT, 'opensearch', 'redis', 'dashboards'].sort(),
     );
@@ -81,11 +81,31 @@ describe('docker-compose.yml', () => {
     );
   });
 
+  it('runs the maintenance worker with its own account, probed on its internal health port', () => {
+    const maintenance = services.maintenance;
+    expect(maintenance.environment).toMatchObject({
+      OPENSEARCH_USERNAME: 'auditlog-maintenance',
+      OPENSEARCH_PASSWORD:
+        '${OPENSEARCH_MAINTENANCE_PASSWORD:?set OPENSEARCH_MAINTENANCE_PASSWORD in .env}',
+      MAINTENANCE_HEALTH_PORT: '3004',
+    });
+    expect(maintenance.ports).toBeUndefined();
+    expect([maintenance.healthcheck?.test].flat().join(' ')).toContain(
+      'http://127.0.0.1:3004/health/ready',
+    );
+    expect(services.setup.environment).toHaveProperty('OPENSEARCH_MAINTENANCE_USER_PASSWORD');
+    // Every other app account is another user.
+    for (const name of ['ingest', 'query', 'export', 'export-worker'])
+      expect(services[name].environment?.OPENSEARCH_USERNAME).not.toBe('auditlog-maintenance');
+  });
+
   it('shares one export volume between the export API and its worker', () => {
     const exportVolume = (name: string) =>
       services[name].volumes?.find((volume) => volume.endsWith(':/var/lib/auditlog/exports'));
     expect(exportVolume('export')).toBe('exports:/var/lib/auditlog/exports');
     expect(exportVolume('export-worker')).toBe('exports:/var/lib/auditlog/exports');
+    // The maintenance worker deletes expired export files.
+    expect(exportVolume('maintenance')).toBe('exports:/var/lib/auditlog/exports');
     expect(compose.volumes).toHaveProperty('exports');
     for (const name of ['export', 'export-worker']) {
       expect(services[name].environment).toMatchObject({
@@ -156,6 +176,7 @@ describe('docker-compose.yml: the console and viewer tokens', () => {
     OPENSEARCH_INGEST_PASSWORD: 'Ingest-Password-1',
     OPENSEARCH_QUERY_PASSWORD: 'Query-Password-1',
     OPENSEARCH_EXPORT_PASSWORD: 'Export-Password-1',
+    OPENSEARCH_MAINTENANCE_PASSWORD: 'Maintenance-Password-1',
     INGEST_API_KEYS: 'producer:0f343b0931126a20f133d67c2b018a3b5ecd0e0e0d0e0f0a0b0c0d0e0f0a0b0c:*',
     AUTH_JWT_SECRET: 'compose-test-jwt-secret-0123456789abcdef',
   };

@@ -20,9 +20,10 @@ interface Container {
   envFrom?: Array<{ configMapRef?: { name: string } }>;
   securityContext?: Record<string, unknown>;
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
-  readinessProbe?: { httpGet?: { path: string } };
-  livenessProbe?: { httpGet?: { path: string } };
-  startupProbe?: { httpGet?: { path: string } };
+  ports?: Array<{ name: string; containerPort: number; protocol: string }>;
+  readinessProbe?: { httpGet?: { path: string; port?: string | number } };
+  livenessProbe?: { httpGet?: { path: string; port?: string | number } };
+  startupProbe?: { httpGet?: { path: string; port?: string | number } };
   volumeMounts?: Array<{ name: string; mountPath: string; readOnly?: boolean }>;
 }
 
@@ -176,6 +177,7 @@ describe('Helm chart helm/auditlog', () => {
         'audit-auditlog-export',
         'audit-auditlog-export-worker',
         'audit-auditlog-ingest',
+        'audit-auditlog-maintenance',
         'audit-auditlog-query',
         'audit-auditlog-setup',
       ]);
@@ -219,6 +221,37 @@ describe('Helm chart helm/auditlog', () => {
       expect(worker.args).toEqual(['export-worker']);
     });
 
+    it('runs the maintenance worker with its own service account, probed on its health port', () => {
+      const deployment = byName(objects, 'Deployment', 'audit-auditlog-maintenance');
+      const spec = podSpec(deployment);
+      const [container] = spec.containers;
+      expect(container.args).toEqual(['maintenance']);
+      expect((deployment.spec as { replicas?: number }).replicas).toBe(2);
+      expect(container.ports).toEqual([{ name: 'health', containerPort: 3004, protocol: 'TCP' }]);
+      expect(container.env).toContainEqual({ name: 'MAINTENANCE_HEALTH_PORT', value: '3004' });
+      expect(container.env?.map((e) => e.name)).not.toContain('PORT');
+      expect(container.livenessProbe?.httpGet).toEqual({ path: '/health/live', port: 'health' });
+      expect(container.startupProbe?.httpGet).toEqual({ path: '/health/live', port: 'health' });
+      expect(container.readinessProbe?.httpGet).toEqual({ path: '/health/ready', port: 'health' });
+      // No Service: nothing reaches it but the kubelet's probes (and a Prometheus scrape).
+      expect(ofKind(objects, 'Service').map((o) => o.metadata.name)).not.toContain(
+        'audit-auditlog-maintenance',
+      );
+      // Its own service account, apart from the apps' shared one.
+      const account = (spec as { serviceAccountName?: string }).serviceAccountName;
+      expect(account).toBe('audit-auditlog-maintenance');
+      expect(ofKind(objects, 'ServiceAccount').map((o) => o.metadata.name)).toEqual(
+        expect.arrayContaining(['audit-auditlog', 'audit-auditlog-maintenance']),
+      );
+      const query = podSpec(byName(objects, 'Deployment', 'audit-auditlog-query')) as {
+        serviceAccountName?: string;
+      };
+      expect(query.serviceAccountName).not.toBe(account);
+      // The setup job creates its OpenSearch user like the others'.
+      const [setup] = podSpec(byName(objects, 'Job', 'audit-auditlog-setup')).containers;
+      expect(setup.env?.map((e) => e.name)).toContain('OPENSEARCH_MAINTENANCE_USER_PASSWORD');
+    });
+
     it('rolls pods when configuration changes (checksum annotations)', () => {
       for (const deployment of ofKind(objects, 'Deployment')) {
         const annotations = (
@@ -248,11 +281,16 @@ describe('Helm chart helm/auditlog', () => {
         'audit-auditlog-query': 'auditlog-query',
         'audit-auditlog-export': 'auditlog-export',
         'audit-auditlog-export-worker': 'auditlog-export',
+        'audit-auditlog-maintenance': 'auditlog-maintenance',
       });
     });
 
-    it('mounts one export volume into the export API and the worker', () => {
-      const claims = ['audit-auditlog-export', 'audit-auditlog-export-worker'].map(
+    it('mounts one export volume into the export API, its worker and the maintenance worker', () => {
+      const claims = [
+        'audit-auditlog-export',
+        'audit-auditlog-export-worker',
+        'audit-auditlog-maintenance',
+      ].map(
         (name) =>
           podSpec(byName(objects, 'Deployment', name)).volumes?.find((v) => v.name === 'exports')
             ?.persistentVolumeClaim?.claimName,
@@ -304,7 +342,11 @@ describe('Helm chart helm/auditlog', () => {
     it('restricts traffic with a NetworkPolicy and keeps PDBs for the HTTP apps', () => {
       expect(ofKind(objects, 'NetworkPolicy')).toHaveLength(1);
       expect(ofKind(objects, 'PodDisruptionBudget').map((o) => o.metadata.name)).toEqual(
-        expect.arrayContaining(['audit-auditlog-ingest', 'audit-auditlog-query']),
+        expect.arrayContaining([
+          'audit-auditlog-ingest',
+          'audit-auditlog-query',
+          'audit-auditlog-maintenance',
+        ]),
       );
     });
   });

@@ -87,6 +87,7 @@ describe('container entrypoint on the production build', () => {
     ['query', 'dist/apps/query/src/main.js'],
     ['export', 'dist/apps/export/src/main.js'],
     ['export-worker', 'dist/apps/export/src/worker/main.js'],
+    ['maintenance', 'dist/apps/maintenance/src/main.js'],
     ['setup', 'dist/apps/setup/src/main.js'],
     ['security', 'dist/scripts/opensearch-security/cli.js apply'],
   ])('maps "%s" to node %s', async (command, script) => {
@@ -108,7 +109,9 @@ describe('container entrypoint on the production build', () => {
   it('refuses an unknown command with usage and status 64', async () => {
     const result = await runCommand('sh', [ENTRYPOINT, 'shell'], { cwd: appDir });
     expect(result.code).toBe(64);
-    expect(result.stderr).toContain('usage: <ingest|query|export|export-worker|setup|security>');
+    expect(result.stderr).toContain(
+      'usage: <ingest|query|export|export-worker|maintenance|setup|security>',
+    );
   });
 
   it('stops with the config error list (status 78) when a required variable is missing', async () => {
@@ -242,6 +245,47 @@ describe('container entrypoint on the production build', () => {
         },
         { timeoutMs: 60_000 },
       );
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect([0, 'SIGTERM']).toContain(await ending(child));
+  }, 90_000);
+
+  it('"maintenance" starts without a public API, answers health on its internal port and stops on SIGTERM', async () => {
+    const port = await findFreePort(36_000 + Math.floor(Math.random() * 1000));
+    const child = spawn('sh', [ENTRYPOINT, 'maintenance'], {
+      cwd: appDir,
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        ...setup.env,
+        LOG_LEVEL: 'info',
+        MAINTENANCE_HEALTH_PORT: String(port),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await waitFor(
+        () => {
+          if (child.exitCode !== null)
+            throw new Error(`maintenance exited ${child.exitCode}: ${output}`);
+          return Promise.resolve(output.includes('maintenance worker ready'));
+        },
+        { timeoutMs: 60_000 },
+      );
+      const ready = await waitFor(
+        () =>
+          fetch(`http://127.0.0.1:${port}/health/ready`).then(
+            (response) => (response.ok ? response : undefined),
+            () => undefined,
+          ),
+        { timeoutMs: 30_000, intervalMs: 200 },
+      );
+      expect(ready.status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/v1/events`)).status).toBe(404);
     } finally {
       child.kill('SIGTERM');
     }

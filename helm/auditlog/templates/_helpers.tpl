@@ -40,6 +40,15 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 {{- end -}}
 
+{{/* The maintenance worker's own service account (it holds OpenSearch's delete rights). */}}
+{{- define "auditlog.maintenanceServiceAccountName" -}}
+{{- if .Values.maintenance.serviceAccount.create -}}
+{{- default (printf "%s-maintenance" (include "auditlog.fullname" .)) .Values.maintenance.serviceAccount.name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- default "default" .Values.maintenance.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "auditlog.image" -}}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
 {{- end -}}
@@ -103,6 +112,9 @@ Origins of the Ingress hosts that route /console/ to the query app (a Prefix pat
 {{- $_ := required "opensearch.users.ingest.password (or opensearch.existingSecret) is required" .Values.opensearch.users.ingest.password -}}
 {{- $_ := required "opensearch.users.query.password (or opensearch.existingSecret) is required" .Values.opensearch.users.query.password -}}
 {{- $_ := required "opensearch.users.export.password (or opensearch.existingSecret) is required" .Values.opensearch.users.export.password -}}
+{{- if .Values.maintenance.enabled -}}
+{{- $_ := required "opensearch.users.maintenance.password (or opensearch.existingSecret) is required" .Values.opensearch.users.maintenance.password -}}
+{{- end -}}
 {{- if and .Values.setup.enabled (not .Values.setup.adminCertSecret) -}}
 {{- $_ := required "opensearch.users.setup.username and password (or setup.adminCertSecret) are required for the setup job" .Values.opensearch.users.setup.password -}}
 {{- end -}}
