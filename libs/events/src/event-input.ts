@@ -1,5 +1,6 @@
 import type { AuditEvent, ObjectRef, StoredEvent } from './audit-event';
 import { SCHEMA_VERSION } from './audit-event';
+import { canonicalEventJson } from './canonical-event';
 import { canonicalJson } from './canonical-json';
 import { hashOfCanonical } from './event-hash';
 import { generateEventId } from './event-id';
@@ -39,6 +40,17 @@ export type NormalizeResult =
       source: string;
     }
   | { ok: false; errors: FieldProblem[] };
+
+/** Producer fields stored exactly as sent (the others get defaults or normalisation). */
+const COPIED_AS_SENT = [
+  'operation',
+  'reason',
+  'source',
+  'context',
+  'description',
+  'changes',
+  'details',
+] as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -95,45 +107,112 @@ function checkServerRules(
 /**
  * Validates a producer's event (SPEC §3) and turns it into the stored form with server
  * fields. Pure: the caller supplies the clock and the ingest key context.
+ *
+ * Two paths with one outcome (docs/adr/0012-ingest-hot-path.md): a valid event goes
+ * through the compiled rules and is serialised once, its canonical text standing in for
+ * the size and Unicode checks; anything else — or anything the fast path cannot vouch
+ * for — takes the exact path, which checks in the documented order (hostile input, size,
+ * every field through class-validator, server rules) and words each problem.
  */
 export function normalizeEvent(input: unknown, context: IngestContext): NormalizeResult {
   if (!isRecord(input)) return fail('', 'the event must be a JSON object');
-  // Hot path: one structural walk and one serialisation decide that nothing is hostile;
-  // when they cannot, findHostileInput decides and words the problems.
-  let text = hasSafeStructure(input) ? JSON.stringify(input) : undefined;
-  if (text === undefined || mayHoldLoneSurrogate(text)) {
-    const hostile = findHostileInput(input);
-    if (hostile.length > 0) return { ok: false, errors: hostile };
-    text ??= JSON.stringify(input);
+  return fastNormalize(input, context) ?? exactNormalize(input, context);
+}
+
+/**
+ * How many more bytes the producer's serialisation can have than the stored canonical
+ * text: a long timestamp normalised to milliseconds UTC (at most 11), and members sent
+ * as null that are dropped or replaced (`"target":null`, `"category":null`, …).
+ */
+const INPUT_SLACK_BYTES = 128;
+
+/** The hot path: a stored event, or undefined when the exact path must decide. */
+function fastNormalize(
+  input: Record<string, unknown>,
+  context: IngestContext,
+): NormalizeResult | undefined {
+  // Depth and forbidden keys first: nothing below may walk a hostile structure. Details'
+  // size is vouched for by the canonical text's size below.
+  if (!hasSafeStructure(input) || !isValidEventShape(input, EVENT_LIMITS.detailsBytes)) {
+    return undefined;
   }
-  const bytes = Buffer.byteLength(text, 'utf8');
+  const errors: FieldProblem[] = [];
+  const { companyId, timestamp } = checkServerRules(
+    input as unknown as EventInputDto,
+    context,
+    errors,
+  );
+  if (errors.length > 0 || companyId === undefined || timestamp === undefined) return undefined;
+  const stored = buildStored(input, context, companyId, timestamp, true);
+  // The canonical text holds every string and key the producer sent, escaped by
+  // JSON.stringify (a lone surrogate would show as \udxxx), and details verbatim.
+  const bytes = Buffer.byteLength(stored.canonical, 'utf8');
+  if (
+    bytes + INPUT_SLACK_BYTES > EVENT_LIMITS.eventBytes ||
+    bytes > EVENT_LIMITS.detailsBytes ||
+    mayHoldLoneSurrogate(stored.canonical)
+  ) {
+    return undefined;
+  }
+  return { ok: true, event: stored.event, source: stored.source };
+}
+
+/** The exact path alone; exported so a spec can prove both paths give one outcome. */
+export function exactNormalize(
+  input: Record<string, unknown>,
+  context: IngestContext,
+): NormalizeResult {
+  const hostile = findHostileInput(input);
+  if (hostile.length > 0) return { ok: false, errors: hostile };
+  const bytes = Buffer.byteLength(JSON.stringify(input), 'utf8');
   if (bytes > EVENT_LIMITS.eventBytes) {
     return fail('', `the event is ${bytes} bytes; at most ${EVENT_LIMITS.eventBytes} are allowed`);
   }
-
   // The compiled rules accept a valid event; only an event they do not accept goes through
   // class-validator, which decides and words each field's problem.
-  const errors = isValidEventShape(input, bytes) ? [] : eventDtoProblems(input);
-  const fields = input as unknown as EventInputDto;
-  const { companyId, timestamp } = checkServerRules(fields, context, errors);
+  const shaped = isValidEventShape(input, bytes);
+  const errors = shaped ? [] : eventDtoProblems(input);
+  const { companyId, timestamp } = checkServerRules(
+    input as unknown as EventInputDto,
+    context,
+    errors,
+  );
   if (errors.length > 0 || companyId === undefined || timestamp === undefined) {
     return { ok: false, errors };
   }
+  const { event, source } = buildStored(input, context, companyId, timestamp, shaped);
+  return { ok: true, event, source };
+}
 
-  const { actor, target, outcome, category, timestamp: _ts, id, company_id: _c, ...rest } = fields;
-  const event: Omit<AuditEvent, 'hash'> = {
-    ...(rest as Omit<AuditEvent, 'hash' | 'actor'>),
+function buildStored(
+  input: Record<string, unknown>,
+  context: IngestContext,
+  companyId: string,
+  timestamp: Date,
+  shaped: boolean,
+): { event: StoredEvent; canonical: string; source: string } {
+  const fields = input as unknown as EventInputDto;
+  // Built member by member: object rest and spread over the input were the costliest
+  // lines of the ingest path.
+  const { actor, target, outcome, category, id } = fields;
+  const event = {
     id: id ?? generateEventId(context.now.getTime()),
     timestamp: timestamp.toISOString(),
     received_at: context.now.toISOString(),
     company_id: companyId,
+    action: fields.action,
     category: category ?? fields.action.slice(0, fields.action.indexOf('.')),
     actor: { ...actor, type: (actor.type ?? 'user') as AuditEvent['actor']['type'] },
-    ...(target ? { target: target } : {}),
     outcome: (outcome ?? 'success') as AuditEvent['outcome'],
     schema_version: SCHEMA_VERSION,
-  };
-  const canonical = canonicalJson(event);
+  } as StoredEvent;
+  if (target) event.target = target;
+  const copied = event as unknown as Record<string, unknown>;
+  for (const name of COPIED_AS_SENT) {
+    if (name in input) copied[name] = input[name];
+  }
+  // A shape the compiled rules accepted has only named members: its JCS order is known.
+  const canonical = shaped ? canonicalEventJson(event) : canonicalJson(event);
   const hash = hashOfCanonical(canonical);
   const scope = eventScope(event.target);
   const ingest = {
@@ -145,9 +224,8 @@ export function normalizeEvent(input: unknown, context: IngestContext): Normaliz
   const source =
     `${canonical.slice(0, -1)},"hash":"${hash}"` +
     `${scope ? `,"scope":${JSON.stringify(scope)}` : ''},"ingest":${JSON.stringify(ingest)}}`;
-  return {
-    ok: true,
-    event: { ...event, hash, ...(scope ? { scope } : {}), ingest },
-    source,
-  };
+  event.hash = hash;
+  if (scope) event.scope = scope;
+  event.ingest = ingest;
+  return { event, canonical, source };
 }

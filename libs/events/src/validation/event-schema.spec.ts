@@ -1,6 +1,6 @@
 import { canonicalJson } from '../canonical-json';
 import { eventHash } from '../event-hash';
-import { normalizeEvent } from '../event-input';
+import { exactNormalize, normalizeEvent } from '../event-input';
 import { eventDtoProblems } from './event.dto';
 import { EVENT_FIELDS, eventJsonSchema, isValidEventShape } from './event-schema';
 import { findHostileInput } from './hostile-input';
@@ -147,6 +147,10 @@ const VALUES: unknown[] = [
   { '': 'x' },
   Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, 'v'])),
   { big: 'x'.repeat(70_000) },
+  { bigger: 'x'.repeat(140_000) },
+  'lone \ud800 surrogate',
+  { 'key \udc00': 'x' },
+  JSON.parse('{"__proto__": "x"}') as unknown,
 ];
 
 /** Sets `path` (dot-separated; numeric parts index arrays) to `value`, deleting on undefined. */
@@ -208,7 +212,12 @@ describe('isValidEventShape against the class-validator rules', () => {
         const path = PATHS[Math.floor(next() * PATHS.length)];
         mutate(event, path, VALUES[Math.floor(next() * VALUES.length)]);
       }
-      // Both paths run after the hostile-input checks, as in normalizeEvent.
+      // The whole normalisation: the hot path and the exact path give one outcome.
+      if (typeof event.id === 'string') {
+        const context = { keyId: 'k1', now: new Date('2026-01-02T03:05:00.000Z') };
+        expect(normalizeEvent(event, context)).toEqual(exactNormalize(event, context));
+      }
+      // Both rule sets run after the hostile-input checks, as in normalizeEvent.
       if (findHostileInput(event).length > 0) continue;
       const bytes = Buffer.byteLength(JSON.stringify(event), 'utf8');
       const fast = isValidEventShape(event, bytes);
