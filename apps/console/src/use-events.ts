@@ -28,9 +28,12 @@ export function useEventSearch(params: Params, key: string): EventSearch {
   const paramsRef = useRef(params);
   paramsRef.current = params;
   const busy = useRef(false);
+  /** Bumped per new search, so a page of an older search is never appended. */
+  const generation = useRef(0);
 
   useEffect(() => {
     const controller = new AbortController();
+    generation.current++;
     busy.current = true;
     setPage((previous) => ({ ...previous, loading: true, problem: null, loadingMore: false }));
     api
@@ -68,10 +71,12 @@ export function useEventSearch(params: Params, key: string): EventSearch {
     const cursor = cursorRef.current;
     if (!cursor || busy.current) return;
     busy.current = true;
+    const started = generation.current;
     setPage((previous) => ({ ...previous, loadingMore: true }));
     api
       .events([...paramsRef.current, ['limit', String(PAGE_SIZE)], ['cursor', cursor]])
       .then((answer) => {
+        if (started !== generation.current) return;
         busy.current = false;
         setPage((previous) => {
           const seen = new Set(previous.events.map((event) => event.id));
@@ -85,6 +90,7 @@ export function useEventSearch(params: Params, key: string): EventSearch {
         });
       })
       .catch((error: unknown) => {
+        if (started !== generation.current) return;
         busy.current = false;
         setPage((previous) => ({ ...previous, loadingMore: false, problem: asProblem(error) }));
       });

@@ -83,6 +83,10 @@ export function EventTable(props: Props) {
     return () => observer.disconnect();
   }, [hasMore, events.length]);
 
+  // One tab stop for the whole table (the open event, else the first row); arrows move.
+  const tabStop =
+    selectedId && events.some((event) => event.id === selectedId) ? selectedId : events[0]?.id;
+
   const onKeyDown = (event: KeyboardEvent) => {
     const rows = Array.from(
       body.current?.querySelectorAll<HTMLTableRowElement>('tr[data-event-id]') ?? [],
@@ -127,7 +131,7 @@ export function EventTable(props: Props) {
               <tr
                 key={event.id}
                 data-event-id={event.id}
-                tabIndex={0}
+                tabIndex={event.id === tabStop ? 0 : -1}
                 aria-current={event.id === selectedId ? 'true' : undefined}
                 class={`${event.id === selectedId ? 'selected' : ''} ${fresh.has(event.id) ? 'fresh' : ''}`}
                 onClick={() => onOpen(event.id)}
