@@ -101,7 +101,13 @@ export function EventDetail({ id, state, catalog, admin, onClose, onFilter }: Pr
   const windowOnly = state.filters.filter(([name]) => name === 'from' || name === 'to');
 
   return (
-    <section class="detail" aria-label="Event detail">
+    <section
+      class="detail"
+      aria-label="Event detail"
+      onKeyDown={(key) => {
+        if (key.key === 'Escape') onClose();
+      }}
+    >
       <div class="detail-head">
         <h2 ref={heading} tabIndex={-1}>
           {event ? actionLabel(event.action, catalog) : 'Event'}

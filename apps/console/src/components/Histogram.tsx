@@ -48,7 +48,10 @@ export function Histogram({ histogram, loading, problem, tz, onZoom }: Props) {
     const zoomTo = new Date(from + b * span);
     zoomFrom.setUTCMilliseconds(0);
     zoomTo.setUTCMilliseconds(0);
-    onZoom(zoomFrom.toISOString(), zoomTo.toISOString());
+    onZoom(
+      zoomFrom.toISOString().replace('.000Z', 'Z'),
+      zoomTo.toISOString().replace('.000Z', 'Z'),
+    );
   };
 
   const label = `Events over time: ${formatCount(histogram.total)} events from ${formatTime(histogram.from, tz)} to ${formatTime(histogram.to, tz)}, ${histogram.interval} per bar. Drag across the chart to zoom in.`;
