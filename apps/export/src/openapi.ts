@@ -1,10 +1,11 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { buildOpenApi } from '@auditlog/platform';
+import { BEARER_JWT, buildOpenApi } from '@auditlog/platform';
 import { ExportModule } from './export.module';
 
 export function buildExportOpenApi(): Promise<OpenAPIObject> {
   return buildOpenApi({
     app: 'export',
+    auth: [BEARER_JWT],
     module: ExportModule,
     title: 'Audit Log Appliance: export API',
     description:

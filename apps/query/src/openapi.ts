@@ -1,5 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { buildOpenApi } from '@auditlog/platform';
+import { BEARER_INGEST_KEY, BEARER_JWT, buildOpenApi } from '@auditlog/platform';
 import { QueryModule } from './query.module';
 
 export { serializeOpenApi } from '@auditlog/platform';
@@ -7,6 +7,7 @@ export { serializeOpenApi } from '@auditlog/platform';
 export function buildQueryOpenApi(): Promise<OpenAPIObject> {
   return buildOpenApi({
     app: 'query',
+    auth: [BEARER_JWT, BEARER_INGEST_KEY],
     module: QueryModule,
     title: 'Audit Log Appliance: query API',
     description:

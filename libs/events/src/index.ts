@@ -5,3 +5,4 @@ export * from './event-id';
 export * from './event-input';
 export * from './filters';
 export * from './catalog/action-entry';
+export * from './validation/validation-problems';

@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { ApiResponse, DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { type AppConfig, type AppName, loadConfig } from '@auditlog/config';
+import { PROBLEM_CONTENT_TYPE } from '@auditlog/problem';
 
 /** Placeholder settings: the document only needs the module graph, never a connection. */
 const DOCUMENT_ENV = {
@@ -15,6 +16,8 @@ export interface OpenApiSource {
   module: { forRoot(config: AppConfig): unknown };
   title: string;
   description: string;
+  /** The bearer schemes the app's routes use. */
+  auth: Array<typeof BEARER_JWT | typeof BEARER_INGEST_KEY>;
 }
 
 /**
@@ -28,15 +31,34 @@ export async function buildOpenApi(source: OpenApiSource): Promise<OpenAPIObject
     logger: false,
     abortOnError: false,
   });
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(source.title)
-      .setDescription(source.description)
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
-  );
+  const builder = new DocumentBuilder()
+    .setTitle(source.title)
+    .setDescription(source.description)
+    .setVersion('1');
+  if (source.auth.includes(BEARER_JWT)) {
+    builder.addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'A company-owner or installation-admin JWT, or a viewer session token (POST /v1/viewer-sessions).',
+      },
+      BEARER_JWT,
+    );
+  }
+  if (source.auth.includes(BEARER_INGEST_KEY)) {
+    builder.addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        description:
+          'An ingest key (INGEST_API_KEYS) on the ingest API; a viewer-token key (VIEWER_TOKEN_KEYS) on POST /v1/viewer-tokens.',
+      },
+      BEARER_INGEST_KEY,
+    );
+  }
+  const document = SwaggerModule.createDocument(app, builder.build());
   await app.close();
   return document;
 }
@@ -45,3 +67,38 @@ export async function buildOpenApi(source: OpenApiSource): Promise<OpenAPIObject
 export function serializeOpenApi(document: OpenAPIObject): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
+
+/** RFC 9457 problem details, as the ProblemFilter sends them. */
+export const PROBLEM_SCHEMA = {
+  type: 'object',
+  required: ['type', 'title', 'status'],
+  properties: {
+    type: { type: 'string', format: 'uri' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    request_id: { type: 'string' },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['path', 'message'],
+        properties: { path: { type: 'string' }, message: { type: 'string' } },
+      },
+    },
+  },
+  additionalProperties: true,
+};
+
+/** Security scheme names of the documents (see `buildOpenApi`). */
+export const BEARER_JWT = 'jwt';
+export const BEARER_INGEST_KEY = 'ingest-key';
+
+/** A problem+json error response. */
+export const ApiProblem = (status: number, description: string): MethodDecorator & ClassDecorator =>
+  ApiResponse({
+    status,
+    description,
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: PROBLEM_SCHEMA } },
+  });

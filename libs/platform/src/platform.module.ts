@@ -5,7 +5,7 @@ import {
   Module,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
@@ -13,6 +13,7 @@ import { type AppConfig, ConfigModule } from '@auditlog/config';
 import { StorageModule } from '@auditlog/storage';
 import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
+import { ProblemValidationPipe } from './http/validation.pipe';
 import { loggerParams } from './logging/logging';
 import { HttpMetricsInterceptor } from './metrics/http-metrics.interceptor';
 import { MetricsController } from './metrics/metrics.controller';
@@ -42,6 +43,7 @@ export class PlatformModule implements OnApplicationShutdown {
         MetricsService,
         { provide: REDIS_CLIENT, inject: [], useFactory: () => createRedisClient(config) },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_PIPE, useClass: ProblemValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
       ],
       exports: [MetricsService, REDIS_CLIENT],

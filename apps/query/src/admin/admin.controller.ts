@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Put, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   CurrentPrincipal,
   InstallationAdminGuard,
@@ -7,6 +7,7 @@ import {
   type Principal,
 } from '@auditlog/auth';
 import { ProblemException } from '@auditlog/problem';
+import { ApiProblem, BEARER_JWT } from '@auditlog/platform';
 import {
   type CompanySettings,
   CompanySettingsService,
@@ -14,35 +15,20 @@ import {
   StorageStatusService,
   UnknownRetentionClassError,
 } from '@auditlog/storage';
-import { COMPANY_LIST_SCHEMA } from './admin.openapi';
+import { CompanyPath, CompanySettingsBody } from './admin.dto';
+import {
+  COMPANY_LIST_SCHEMA,
+  COMPANY_SETTINGS_SCHEMA,
+  STORAGE_STATUS_SCHEMA,
+} from './admin.openapi';
 import { type CompanyListEntry, CompanyDirectoryService } from './company-directory.service';
 
-const COMPANY_ID = /^[A-Za-z0-9._-]{1,64}$/;
-
-function companyIdOf(raw: string): string {
-  if (!COMPANY_ID.test(raw)) {
-    throw ProblemException.badRequest('The company id is invalid.', [
-      { path: 'company_id', message: 'company_id must be 1-64 characters [A-Za-z0-9._-]' },
-    ]);
-  }
-  return raw;
-}
-
-function retentionClassOf(body: unknown): string {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw ProblemException.badRequest('Send a JSON object like {"retention_class":"1y"}.');
-  }
-  const unknown = Object.keys(body).filter((key) => key !== 'retention_class');
-  const value = (body as { retention_class?: unknown }).retention_class;
-  const errors = unknown.map((key) => ({ path: key, message: `unknown field "${key}"` }));
-  if (typeof value !== 'string') {
-    errors.push({ path: 'retention_class', message: 'retention_class must be a string' });
-  }
-  if (errors.length > 0) throw ProblemException.badRequest('The settings are invalid.', errors);
-  return value as string;
-}
-
 /** Installation-admin API: company settings and storage status (SPEC §7). */
+@ApiTags('admin')
+@ApiBearerAuth(BEARER_JWT)
+@ApiProblem(401, 'No, an expired or an invalid bearer token')
+@ApiProblem(403, 'Not an installation admin')
+@ApiProblem(503, 'OpenSearch unavailable; retry after Retry-After')
 @Controller('v1/admin')
 @UseGuards(JwtAuthGuard, InstallationAdminGuard)
 export class AdminController {
@@ -59,21 +45,29 @@ export class AdminController {
     return this.directory.list();
   }
 
-  @Get('companies/:companyId')
-  company(@Param('companyId') companyId: string): Promise<CompanySettings> {
-    return this.companies.get(companyIdOf(companyId));
+  @Get('companies/:company_id')
+  @ApiOperation({ summary: "A company's retention settings (the default class until set)" })
+  @ApiOkResponse({ schema: COMPANY_SETTINGS_SCHEMA })
+  @ApiProblem(400, 'The company id is invalid')
+  company(@Param() path: CompanyPath): Promise<CompanySettings> {
+    return this.companies.get(path.company_id);
   }
 
-  @Put('companies/:companyId')
+  @Put('companies/:company_id')
+  @ApiOperation({ summary: "Set a company's retention class" })
+  @ApiOkResponse({ schema: COMPANY_SETTINGS_SCHEMA })
+  @ApiProblem(400, 'The company id, the body or the retention class is invalid')
   async updateCompany(
-    @Param('companyId') companyId: string,
-    @Body() body: unknown,
+    @Param() path: CompanyPath,
+    @Body() body: CompanySettingsBody,
     @CurrentPrincipal() principal: Principal,
   ): Promise<CompanySettings> {
-    const id = companyIdOf(companyId);
-    const retentionClass = retentionClassOf(body);
     try {
-      return await this.companies.setRetentionClass(id, retentionClass, principal.subject);
+      return await this.companies.setRetentionClass(
+        path.company_id,
+        body.retention_class,
+        principal.subject,
+      );
     } catch (error) {
       if (error instanceof UnknownRetentionClassError) {
         throw ProblemException.badRequest(error.message, [
@@ -85,6 +79,8 @@ export class AdminController {
   }
 
   @Get('storage')
+  @ApiOperation({ summary: 'Events indices per retention class: sizes, lifecycle, deletion dates' })
+  @ApiOkResponse({ schema: STORAGE_STATUS_SCHEMA })
   status(): Promise<StorageStatus> {
     return this.storage.status();
   }

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   CurrentPrincipal,
   isAdmin,
@@ -10,22 +10,14 @@ import {
   restrictFilters,
 } from '@auditlog/auth';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
-import {
-  type AuditEvent,
-  EVENT_ID_PATTERN,
-  type EventFilters,
-  parseEventFilters,
-  type QueryParams,
-} from '@auditlog/events';
+import { type AuditEvent, EVENT_ID_PATTERN, type EventFilters } from '@auditlog/events';
 import { ProblemException } from '@auditlog/problem';
-import { singleQueryParam } from '@auditlog/platform';
+import { CompanyQuery, EventFiltersPipe } from '@auditlog/platform';
+import { FacetsQuery, HistogramQuery, ListEventsQuery } from './events-query.dto';
 import {
   ApiAuthProblems,
-  ApiCompanyParam,
   ApiEventFilters,
-  ApiFacetParams,
-  ApiHistogramParams,
-  ApiPaging,
+  ApiNotFoundProblem,
   EVENT_SCHEMA,
   FACETS_SCHEMA,
   HISTOGRAM_SCHEMA,

@@ -1,14 +1,10 @@
 import { applyDecorators } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiQuery,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ACTOR_TYPES, OPERATIONS, OUTCOMES } from '@auditlog/events';
-import { FACET_FIELDS } from './events-query.service';
+import { ApiProblem, BEARER_JWT } from '@auditlog/platform';
+
+export { ApiEventFilters } from '@auditlog/platform';
 
 /**
  * OpenAPI descriptions of the query API, declared explicitly: the build is plain tsc,
@@ -138,108 +134,14 @@ export const FACETS_SCHEMA: SchemaObject = {
   },
 };
 
-const PROBLEM = { description: 'application/problem+json' };
-
-const listQuery = (name: string, description: string, values?: readonly string[]) =>
-  ApiQuery({
-    name,
-    required: false,
-    description: `${description} Repeat the parameter (or separate values with commas) for OR.`,
-    schema: {
-      type: 'array',
-      items: values ? { type: 'string', enum: [...values] } : { type: 'string' },
-    },
-    style: 'form',
-    explode: true,
-  });
-
-const optional = (name: string, description: string, schema: SchemaObject = { type: 'string' }) =>
-  ApiQuery({ name, required: false, description, schema });
-
-export const ApiCompanyParam = () =>
-  optional(
-    'company_id',
-    'Installation admins only: the company to read. Owners may omit it or send their own.',
-  );
-
-/** Every filter of SPEC §5, shared by list, histogram and facets. */
-export const ApiEventFilters = () =>
-  applyDecorators(
-    ApiCompanyParam(),
-    optional('from', 'Inclusive start, ISO 8601 (default: to minus 24 h).', {
-      type: 'string',
-      format: 'date-time',
-    }),
-    optional('to', 'Exclusive end, ISO 8601 (default: now).', {
-      type: 'string',
-      format: 'date-time',
-    }),
-    listQuery('action', 'Exact action, or a prefix ending in * (flow.*).'),
-    listQuery('category', 'Category.'),
-    listQuery('operation', 'Operation.', OPERATIONS),
-    listQuery('actor_id', 'Actor id.'),
-    listQuery('actor_email', 'Actor email.'),
-    listQuery('actor_type', 'Actor type.', ACTOR_TYPES),
-    listQuery('target_type', 'Target type.'),
-    listQuery('target_id', 'Target id.'),
-    listQuery('ancestor', 'type:id of an object; matches events on it or anywhere under it.'),
-    listQuery('outcome', 'Outcome.', OUTCOMES),
-    listQuery('source_tool', 'Source tool.'),
-    listQuery('source_ip', 'IP address or CIDR block.'),
-    ApiQuery({
-      name: 'context',
-      required: false,
-      description: 'context.<key>=<value>, e.g. context.task_id=t-1 (repeatable, OR per key).',
-      schema: { type: 'object', additionalProperties: { type: 'string' } },
-      style: 'deepObject',
-    }),
-    optional(
-      'q',
-      'Free text and qualifiers (action:, actor:, target:, outcome:, category:, operation:, tool:; - negates; "phrases"). See docs/query.md.',
-    ),
-    optional('sort', 'Order by timestamp, then id.', {
-      type: 'string',
-      enum: ['desc', 'asc'],
-      default: 'desc',
-    }),
-  );
-
-export const ApiPaging = () =>
-  applyDecorators(
-    optional('limit', 'Page size.', { type: 'integer', minimum: 1, maximum: 1000, default: 100 }),
-    optional(
-      'cursor',
-      'next_cursor of the previous page; valid only with the same filters, sort and company.',
-    ),
-  );
-
-export const ApiHistogramParams = () =>
-  optional('interval', 'auto, <n>s|m|h|d (5m, 1h, 1d), 1w or 1M; the bucket count is bounded.', {
-    type: 'string',
-    default: 'auto',
-  });
-
-export const ApiFacetParams = () =>
-  applyDecorators(
-    ApiQuery({
-      name: 'field',
-      required: true,
-      schema: { type: 'string', enum: Object.keys(FACET_FIELDS) },
-    }),
-    optional('size', 'Number of top values.', {
-      type: 'integer',
-      minimum: 1,
-      maximum: 100,
-      default: 10,
-    }),
-  );
-
+/** Bearer JWT (or viewer session) and the problems of every authenticated read. */
 export const ApiAuthProblems = () =>
   applyDecorators(
-    ApiBearerAuth(),
-    ApiBadRequestResponse(PROBLEM),
-    ApiUnauthorizedResponse(PROBLEM),
-    ApiForbiddenResponse({
-      description: 'application/problem+json: no audit-log role, or another company',
-    }),
+    ApiBearerAuth(BEARER_JWT),
+    ApiProblem(400, 'Invalid parameters: every problem named by path'),
+    ApiProblem(401, 'No, an expired or an invalid bearer token'),
+    ApiProblem(403, 'No audit-log role or permission, or another company'),
+    ApiProblem(503, 'OpenSearch or Redis unavailable; retry after Retry-After'),
   );
+
+export const ApiNotFoundProblem = (description: string) => ApiProblem(404, description);

@@ -21,7 +21,10 @@ function parseInstant(name: string, raw: unknown): number | undefined {
 }
 
 /** `from`/`to` over `received_at`; default the last 24 hours; at most 31 days. */
-export function parseIntegrityRange(query: Record<string, unknown>, now: Date): IntegrityRange {
+export function parseIntegrityRange(
+  query: { from?: unknown; to?: unknown },
+  now: Date,
+): IntegrityRange {
   const to = parseInstant('to', query.to) ?? now.getTime();
   const from = parseInstant('from', query.from) ?? to - DAY_MS;
   if (from >= to) {

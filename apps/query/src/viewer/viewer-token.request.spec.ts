@@ -34,7 +34,11 @@ describe('parseViewerTokenRequest', () => {
 
   it.each<[string, unknown, Array<[string, string]>]>([
     ['not an object', [], [['', 'JSON object']]],
-    ['an unknown field', { ...valid, admin: true }, [['admin', 'unknown field: admin']]],
+    [
+      'an unknown field',
+      { ...valid, admin: true },
+      [['admin', 'unknown field "admin"; allowed fields: company_id']],
+    ],
     ['no subject', { company_id: 'acme' }, [['subject', 'subject is required']]],
     ['an empty subject', { ...valid, subject: '' }, [['subject', '1 to 256']]],
     ['a long subject', { ...valid, subject: 's'.repeat(257) }, [['subject', '1 to 256']]],
@@ -92,7 +96,7 @@ describe('parseExchangeRequest', () => {
     });
     expect(parseExchangeRequest({ token: 'vt_x', ttl: 1 })).toEqual({
       ok: false,
-      errors: [{ path: 'ttl', message: 'unknown field: ttl' }],
+      errors: [{ path: 'ttl', message: 'unknown field "ttl"; allowed fields: token' }],
     });
   });
 });

@@ -1,8 +1,13 @@
 import { type Permission, PERMISSIONS } from '@auditlog/auth';
-import { type FieldProblem, parseFilterSet, type QueryParams } from '@auditlog/events';
+import {
+  COMPANY_ID_PATTERN,
+  type FieldProblem,
+  parseFilterSet,
+  type QueryParams,
+  unknownFieldProblems,
+} from '@auditlog/events';
 
 const BODY_FIELDS = ['company_id', 'subject', 'roles', 'filters', 'permissions', 'ttl_seconds'];
-const COMPANY_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export const MAX_SUBJECT_LENGTH = 256;
 export const MAX_TTL_SECONDS = 3600;
 export const DEFAULT_TTL_SECONDS = 900;
@@ -88,12 +93,10 @@ export function parseViewerTokenRequest(body: unknown): Parsed<ViewerTokenReques
   if (!isObject(body)) {
     return { ok: false, errors: [{ path: '', message: 'the body must be a JSON object' }] };
   }
-  const errors: FieldProblem[] = Object.keys(body)
-    .filter((key) => !BODY_FIELDS.includes(key))
-    .map((key) => ({ path: key, message: `unknown field: ${key}` }));
+  const errors: FieldProblem[] = unknownFieldProblems(body, BODY_FIELDS);
 
   const companyId = body.company_id;
-  if (typeof companyId !== 'string' || !COMPANY_ID.test(companyId)) {
+  if (typeof companyId !== 'string' || !COMPANY_ID_PATTERN.test(companyId)) {
     errors.push({
       path: 'company_id',
       message: 'company_id is required: 1-64 characters [A-Za-z0-9._-]',
@@ -135,9 +138,7 @@ export function parseExchangeRequest(body: unknown): Parsed<string> {
   if (!isObject(body)) {
     return { ok: false, errors: [{ path: '', message: 'the body must be a JSON object' }] };
   }
-  const errors: FieldProblem[] = Object.keys(body)
-    .filter((key) => key !== 'token')
-    .map((key) => ({ path: key, message: `unknown field: ${key}` }));
+  const errors: FieldProblem[] = unknownFieldProblems(body, ['token']);
   if (typeof body.token !== 'string' || body.token === '') {
     errors.push({ path: 'token', message: 'token is required: the viewer token to exchange' });
   }

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { FieldProblem } from '../field-problem';
+import { unknownFieldProblem } from '../validation/validation-problems';
 import { ACTOR_TYPES, OPERATIONS, OUTCOMES } from '../audit-event';
 import {
   DEFAULT_FILTER_LIMITS,
@@ -205,11 +206,7 @@ export function parseEventFilters(
   const unknown = Object.keys(params).filter(
     (name) => !known.has(name) && !name.startsWith('context.'),
   );
-  if (unknown.length > 0) {
-    errors.push(
-      ...unknown.map((name) => ({ path: name, message: `unknown query parameter: ${name}` })),
-    );
-  }
+  errors.push(...unknown.map((name) => unknownFieldProblem(name, { in: 'query' })));
 
   const to = parseDate(params, 'to', errors) ?? now;
   const from = parseDate(params, 'from', errors) ?? new Date(to.getTime() - DAY_MS);
