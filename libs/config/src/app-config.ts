@@ -63,6 +63,8 @@ export interface IngestConfig {
   maxBatchEvents: number;
   maxRequestBytes: number;
   maxEventBytes: number;
+  /** Processes serving the ingest port (`INGEST_WORKERS`, node:cluster); default 1. */
+  workers: number;
   /** Group commit: how concurrent requests are coalesced into `_bulk` calls. */
   bulk: BulkConfig;
 }

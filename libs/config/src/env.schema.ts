@@ -392,6 +392,14 @@ export class EnvSchema {
   @Max(64)
   INGEST_BULK_CONCURRENCY?: number;
 
+  /** Ingest processes on this host (node:cluster); 1 runs no cluster primary. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  INGEST_WORKERS?: number;
+
   @IsOptional()
   @Transform(toInt)
   @IsInt()

@@ -169,6 +169,7 @@ export function loadConfig(app: AppName, rawEnv: Env = process.env): AppConfig {
       maxBatchEvents: env.INGEST_MAX_BATCH_EVENTS ?? 5000,
       maxRequestBytes: env.INGEST_MAX_REQUEST_BYTES ?? 10 * 1024 * 1024,
       maxEventBytes: 128 * 1024,
+      workers: env.INGEST_WORKERS ?? 1,
       bulk: {
         maxEvents: env.INGEST_BULK_MAX_EVENTS ?? 1000,
         maxBytes: env.INGEST_BULK_MAX_BYTES ?? 5 * 1024 * 1024,
