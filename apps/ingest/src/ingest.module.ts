@@ -3,6 +3,7 @@ import type { AppConfig } from '@auditlog/config';
 import { IngestAuthModule } from '@auditlog/auth';
 import { type CreateAppOptions, PlatformModule } from '@auditlog/platform';
 import { EventsController } from './events/events.controller';
+import { SchemaController } from './events/schema.controller';
 import { IngestService } from './events/ingest.service';
 import { GroupCommitService } from './events/group-commit.service';
 import { CatalogController } from './catalog/catalog.controller';
@@ -16,7 +17,7 @@ export class IngestModule {
     return {
       module: IngestModule,
       imports: [PlatformModule.forRoot(config), IngestAuthModule],
-      controllers: [EventsController, CatalogController],
+      controllers: [EventsController, CatalogController, SchemaController],
       providers: [IngestService, GroupCommitService],
     };
   }
