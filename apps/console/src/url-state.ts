@@ -4,7 +4,6 @@
  * repeatable) plus the console's `range`, `event`, `tab`, `tz` and `company_id`. A link
  * reproduces the view; back and forward move between views.
  */
-import { useEffect, useState } from 'preact/hooks';
 import type { Params } from './api';
 
 export type Tab = 'events' | 'exports' | 'integrity';
@@ -111,42 +110,4 @@ export function objectParams(object: Record<string, string | string[]>): Params 
   return Object.entries(object).flatMap(([name, value]) =>
     (Array.isArray(value) ? value : [value]).map((item) => [name, item] as const),
   );
-}
-
-type Listener = (state: ViewState) => void;
-const listeners = new Set<Listener>();
-
-function current(): ViewState {
-  return parseSearch(location.search);
-}
-
-function notify(): void {
-  const state = current();
-  for (const listener of listeners) listener(state);
-}
-
-window.addEventListener('popstate', notify);
-
-/** Moves to a new view: a history entry (back returns), or a replacement. */
-export function navigate(next: ViewState, options: { replace?: boolean } = {}): void {
-  const url = `${location.pathname}${toSearch(next)}`;
-  if (url === `${location.pathname}${location.search}`) {
-    notify();
-    return;
-  }
-  if (options.replace) history.replaceState(null, '', url);
-  else history.pushState(null, '', url);
-  notify();
-}
-
-export function useViewState(): ViewState {
-  const [state, setState] = useState<ViewState>(current);
-  useEffect(() => {
-    listeners.add(setState);
-    setState(current());
-    return () => {
-      listeners.delete(setState);
-    };
-  }, []);
-  return state;
 }

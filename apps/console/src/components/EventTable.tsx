@@ -11,6 +11,8 @@ interface Props {
   fresh: ReadonlySet<string>;
   hasMore: boolean;
   loadingMore: boolean;
+  /** A new search is on its way: the rows shown are the previous answer. */
+  loading?: boolean;
   onOpen: (id: string) => void;
   onLoadMore: () => void;
 }
@@ -64,6 +66,7 @@ export function OutcomeBadge({ outcome }: { outcome: string }) {
 export function EventTable(props: Props) {
   const { events, catalog, tz, selectedId, fresh, hasMore, loadingMore, onOpen, onLoadMore } =
     props;
+  const loading = props.loading ?? false;
   const body = useRef<HTMLTableSectionElement>(null);
   const sentinel = useRef<HTMLDivElement>(null);
   const loadMore = useRef(onLoadMore);
@@ -110,7 +113,7 @@ export function EventTable(props: Props) {
   };
 
   return (
-    <div class="table-wrap">
+    <div class={loading ? 'table-wrap stale' : 'table-wrap'} aria-busy={loading}>
       <table class="events" aria-label="Events" aria-describedby="events-keys">
         <thead>
           <tr>

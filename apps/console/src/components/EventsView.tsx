@@ -4,7 +4,8 @@ import type { CatalogAction, SessionInfo } from '../api-types';
 import { EXCLUDE_QUALIFIERS, withExclusion } from '../filter-draft';
 import { formatCount, zoneLabel } from '../format';
 import { useEventSearch, useFacets, useHistogram, useLive } from '../use-events';
-import { firstOf, navigate, resolveParams, type ViewState, withValues } from '../url-state';
+import { firstOf, resolveParams, type ViewState, withValues } from '../url-state';
+import { navigate } from '../history';
 import { EventDetail } from './EventDetail';
 import { EventTable } from './EventTable';
 import { ExportDialog } from './ExportDialog';
@@ -155,6 +156,7 @@ export function EventsView({ state, info, admin, canExport, catalog }: Props) {
             fresh={live.fresh}
             hasMore={!!search.nextCursor}
             loadingMore={search.loadingMore}
+            loading={search.loading}
             onOpen={(id) => navigate({ ...state, event: id })}
             onLoadMore={search.loadMore}
           />
