@@ -11,7 +11,7 @@ import {
   testEnvironment,
   waitFor,
 } from '@auditlog/testing';
-import { IndexNames } from '@auditlog/storage';
+import { IndexNames } from '@auditlog/opensearch';
 import { IngestModule } from '../apps/ingest/src/ingest.module';
 import { QueryModule } from '../apps/query/src/query.module';
 import { seedEvents, type SeedEvent } from './query/seed';

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { normalizeEvent, type StoredEvent } from '@auditlog/events';
-import { EventRepository, eventDocumentId, IndexRouter } from '@auditlog/storage';
+import { EventRepository, eventDocumentId } from '@auditlog/opensearch';
+import { IndexRouter } from '@auditlog/retention';
 
 /**
  * Stores one event as ingest would, received at the given instant (so the digest job seals

@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import type { Client } from '@opensearch-project/opensearch';
 import request from 'supertest';
-import { normalizeEvent, type StoredEvent } from '@auditlog/events';
+import { normalizeEvent, type StoredEvent, toOwnerView } from '@auditlog/events';
 import type { Digest } from '@auditlog/integrity';
-import { EventRepository, eventDocumentId, IndexRouter } from '@auditlog/storage';
+import { EventRepository, eventDocumentId } from '@auditlog/opensearch';
+import { IndexRouter } from '@auditlog/retention';
 import {
   adminToken,
   dropPrefix,
@@ -18,7 +19,6 @@ import {
   testEnvironment,
   waitFor,
 } from '@auditlog/testing';
-import { toOwnerView } from '../apps/query/src/events/events-query.service';
 import type { DigestRunSummary } from '../apps/maintenance/src/integrity/digest-sealing.service';
 import { QueryModule } from '../apps/query/src/query.module';
 import { storeReceived } from './integrity-seed';

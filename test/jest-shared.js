@@ -1,4 +1,18 @@
-const aliases = ['config', 'events', 'storage', 'auth', 'platform', 'testing', 'integrity', 'problem'];
+const aliases = [
+  'problem',
+  'config',
+  'events',
+  'integrity',
+  'opensearch',
+  'retention',
+  'catalog',
+  'self-audit',
+  'integrity-store',
+  'export-jobs',
+  'auth',
+  'platform',
+  'testing',
+];
 
 module.exports = {
   swcTransform: {

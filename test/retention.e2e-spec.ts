@@ -4,9 +4,9 @@ import request from 'supertest';
 import {
   EventOutsideRetentionError,
   EventOutsideWritableWindowError,
-  IndexNames,
   IndexRouter,
-} from '@auditlog/storage';
+} from '@auditlog/retention';
+import { IndexNames } from '@auditlog/opensearch';
 import {
   adminToken,
   daysAgo,

@@ -1,14 +1,15 @@
 import { Logger } from '@nestjs/common';
 import type { Client } from '@opensearch-project/opensearch';
-import { loadConfig } from '@auditlog/config';
+import { type AppConfig, loadConfig } from '@auditlog/config';
+import { EXPORT_MAPPINGS, EXPORTS_INDEX } from '@auditlog/export-jobs';
 import {
   EVENT_MAPPINGS,
-  EXPORT_MAPPINGS,
   IndexNames,
-  IsmService,
-  StorageSetupService,
+  type OpenSearchOptions,
+  OpenSearchSetupService,
   type SetupReport,
-} from '@auditlog/storage';
+} from '@auditlog/opensearch';
+import { IsmService, RetentionSetupService, type RetentionSetupReport } from '@auditlog/retention';
 import {
   dropPrefix,
   storedEventDocument,
@@ -16,6 +17,24 @@ import {
   testEnvironment,
   waitFor,
 } from '@auditlog/testing';
+import { IngestModule } from '../apps/ingest/src/ingest.module';
+import { QueryModule } from '../apps/query/src/query.module';
+import { SetupModule } from '../apps/setup/src/setup.module';
+
+type Report = SetupReport & RetentionSetupReport;
+
+/** What a process's bootstrap runs: the OpenSearch core setup, then the ISM policies. */
+async function runSetup(
+  client: Client,
+  config: AppConfig,
+  names: IndexNames,
+  options: OpenSearchOptions,
+): Promise<Report> {
+  return {
+    ...(await new OpenSearchSetupService(client, config, names, options).run()),
+    ...(await new RetentionSetupService(new IsmService(client, names, config)).run()),
+  };
+}
 
 const ismExpected = process.env.AUDITLOG_ISM_AVAILABLE === 'true';
 
@@ -40,19 +59,19 @@ describe('storage setup and mappings', () => {
   const names = new IndexNames(setup.indexPrefix);
   const clients: Client[] = [];
   let client: Client;
-  let reports: SetupReport[];
+  let reports: Report[];
 
-  const newSetup = (): StorageSetupService => {
+  const newSetup = (): Promise<Report> => {
     const own = testClient();
     clients.push(own);
-    return new StorageSetupService(own, config, names, new IsmService(own, names, config));
+    return runSetup(own, config, names, SetupModule.opensearch);
   };
 
   beforeAll(async () => {
     // Services are built outside a Nest app here; keep their default console logger quiet.
     if (!process.env.TEST_LOG_LEVEL) Logger.overrideLogger(false);
     client = testClient();
-    reports = await Promise.all([newSetup().run(), newSetup().run(), newSetup().run()]);
+    reports = await Promise.all([newSetup(), newSetup(), newSetup()]);
   });
 
   afterAll(async () => {
@@ -117,12 +136,9 @@ describe('storage setup and mappings', () => {
     const own = testClient();
     clients.push(own);
     const exportConfig = loadConfig('export', { ...setup.env, OPENSEARCH_INDEX_PREFIX: oldPrefix });
-    await new StorageSetupService(
-      own,
-      exportConfig,
-      oldNames,
-      new IsmService(own, oldNames, exportConfig),
-    ).ensureExportsIndex();
+    await new OpenSearchSetupService(own, exportConfig, oldNames, {}).ensureIndex(
+      EXPORTS_INDEX(oldNames),
+    );
     const { body } = await client.indices.getMapping({ index: oldNames.exportsIndex });
     const properties = body[oldNames.exportsIndex].mappings.properties as Record<string, unknown>;
     expect(Object.keys(properties).sort()).toEqual(Object.keys(EXPORT_MAPPINGS.properties).sort());
@@ -139,27 +155,17 @@ describe('storage setup and mappings', () => {
     const readerNames = new IndexNames(readerPrefix);
     const own = testClient();
     clients.push(own);
-    const report = await new StorageSetupService(
-      own,
-      ingestConfig,
-      readerNames,
-      new IsmService(own, readerNames, ingestConfig),
-    ).run();
-    expect(report.companiesIndex).toBeUndefined();
+    const report = await runSetup(own, ingestConfig, readerNames, IngestModule.opensearch);
+    expect(report.indices).not.toContain(readerNames.companiesIndex);
     const { body: exists } = await client.indices.exists({ index: readerNames.companiesIndex });
     expect(exists).toBe(false);
     // Ingest writes the action catalog, so it creates that index; query only reads it.
-    expect(report.catalogIndex).toBe(readerNames.catalogIndex);
+    expect(report.indices).toContain(readerNames.catalogIndex);
     const queryPrefix = `${setup.indexPrefix}-catalog-reader`;
     const queryNames = new IndexNames(queryPrefix);
     const queryConfig = loadConfig('query', { ...setup.env, OPENSEARCH_INDEX_PREFIX: queryPrefix });
-    const queryReport = await new StorageSetupService(
-      own,
-      queryConfig,
-      queryNames,
-      new IsmService(own, queryNames, queryConfig),
-    ).run();
-    expect(queryReport.catalogIndex).toBeUndefined();
+    const queryReport = await runSetup(own, queryConfig, queryNames, QueryModule.opensearch);
+    expect(queryReport.indices).not.toContain(queryNames.catalogIndex);
     const { body: catalogExists } = await client.indices.exists({ index: queryNames.catalogIndex });
     expect(catalogExists).toBe(false);
     const { body: templates } = await client.indices.getIndexTemplate({

@@ -16,9 +16,9 @@ import { Client } from '@opensearch-project/opensearch';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
-import { eventDocumentId, IndexNames } from '@auditlog/storage';
+import { eventDocumentId, IndexNames } from '@auditlog/opensearch';
 import { dropPrefix } from '@auditlog/testing';
-import { EXPORT_QUEUE } from '../../apps/export/src/exports/export-queue';
+import { EXPORT_QUEUE } from '@auditlog/export-jobs';
 import { benchEvent } from '../query/dataset';
 
 const { values: args } = parseArgs({

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { Client } from '@opensearch-project/opensearch';
 import jwt from 'jsonwebtoken';
 import { parseEventFilters, type QueryParams } from '@auditlog/events';
-import { buildEventQuery, eventSort, IndexNames } from '@auditlog/storage';
+import { buildEventQuery, eventSort, IndexNames } from '@auditlog/opensearch';
 import { type AppProcess, dropPrefix, startAppProcess } from '@auditlog/testing';
 import { parseCount } from '../report/args';
 import { markdownTable } from '../report/markdown';

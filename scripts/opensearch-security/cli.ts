@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { createOpenSearchClient } from '@auditlog/storage';
+import { createOpenSearchClient } from '@auditlog/opensearch';
 import { type ApplianceUser, applySecurityConfig } from './security-api';
 import { APPLIANCE_USERS, DEFAULT_INDEX_PREFIX, loadSecurityConfig } from './security-config';
 

@@ -5,9 +5,9 @@ import type { Client } from '@opensearch-project/opensearch';
 import type request from 'supertest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { EXPORT_QUEUE } from '../../apps/export/src/exports/export-queue';
+import { EXPORT_QUEUE } from '@auditlog/export-jobs';
 import type { Env } from '@auditlog/config';
-import { eventDocumentId, IndexNames } from '@auditlog/storage';
+import { eventDocumentId, IndexNames } from '@auditlog/opensearch';
 import { waitFor } from '@auditlog/testing';
 import { pingRedis } from '../../scripts/services/redis';
 

@@ -1,6 +1,6 @@
 import type { Client } from '@opensearch-project/opensearch';
 import type { StoredEvent } from '@auditlog/events';
-import { eventDocumentId, IndexNames } from '@auditlog/storage';
+import { eventDocumentId, IndexNames } from '@auditlog/opensearch';
 
 export type SeedEvent = Partial<StoredEvent> & Pick<StoredEvent, 'id' | 'company_id' | 'timestamp'>;
 

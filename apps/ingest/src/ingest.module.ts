@@ -1,7 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@auditlog/config';
 import { IngestAuthModule } from '@auditlog/auth';
+import { ActionCatalogRepository, CATALOG_INDEX } from '@auditlog/catalog';
+import { OpenSearchHealth, OpenSearchModule, type OpenSearchOptions } from '@auditlog/opensearch';
 import { type CreateAppOptions, PlatformModule } from '@auditlog/platform';
+import { RetentionModule } from '@auditlog/retention';
 import { EventsController } from './events/events.controller';
 import { SchemaController } from './events/schema.controller';
 import { IngestService } from './events/ingest.service';
@@ -12,13 +15,20 @@ import { CatalogController } from './catalog/catalog.controller';
 export class IngestModule {
   /** Ingest reads its own bodies (gzip, NDJSON, limits after decompression). */
   static readonly httpOptions: CreateAppOptions = { jsonBody: false };
+  /** Producers register actions here, so ingest creates the catalog index. */
+  static readonly opensearch: OpenSearchOptions = { owns: [CATALOG_INDEX] };
 
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: IngestModule,
-      imports: [PlatformModule.forRoot(config), IngestAuthModule],
+      imports: [
+        PlatformModule.forRoot(config, { readiness: [OpenSearchHealth] }),
+        OpenSearchModule.forRoot(IngestModule.opensearch),
+        RetentionModule,
+        IngestAuthModule,
+      ],
       controllers: [EventsController, CatalogController, SchemaController],
-      providers: [IngestService, GroupCommitService],
+      providers: [IngestService, GroupCommitService, ActionCatalogRepository],
     };
   }
 }

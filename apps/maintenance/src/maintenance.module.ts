@@ -1,14 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import { loadIntegrityKeys } from '@auditlog/integrity';
+import { ExportQueueCloser, exportQueueProvider, ExportRepository } from '@auditlog/export-jobs';
+import { DigestRepository } from '@auditlog/integrity-store';
+import { OpenSearchModule } from '@auditlog/opensearch';
 import { PlatformModule } from '@auditlog/platform';
-import { DigestRepository } from '@auditlog/storage';
-import {
-  ExportQueueCloser,
-  exportQueueProvider,
-} from '../../export/src/exports/export-queue.provider';
-import { ExportRepository } from '../../export/src/exports/export.repository';
-import { ReceivedEventsReader } from '../../query/src/integrity/received-events.reader';
+import { RetentionModule } from '@auditlog/retention';
 import { ExportMaintenanceJob } from './exports/export-maintenance.job';
 import { MaintenanceHealthServer } from './health/health.server';
 import { DigestSealingService, INTEGRITY_KEYS } from './integrity/digest-sealing.service';
@@ -26,7 +23,11 @@ export class MaintenanceModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: MaintenanceModule,
-      imports: [PlatformModule.forRoot(config, { http: false })],
+      imports: [
+        PlatformModule.forRoot(config, { http: false }),
+        OpenSearchModule.forRoot(),
+        RetentionModule,
+      ],
       providers: [
         {
           provide: INTEGRITY_KEYS,
@@ -34,7 +35,6 @@ export class MaintenanceModule {
           useFactory: (appConfig: AppConfig) => loadIntegrityKeys(appConfig.integrity),
         },
         DigestRepository,
-        ReceivedEventsReader,
         DigestSealingService,
         RetentionSweepJob,
         ExportRepository,

@@ -1,7 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@auditlog/config';
 import { JwtAuthModule, SessionController } from '@auditlog/auth';
+import { ActionCatalogRepository } from '@auditlog/catalog';
+import { OpenSearchHealth, OpenSearchModule, type OpenSearchOptions } from '@auditlog/opensearch';
 import { PlatformModule } from '@auditlog/platform';
+import { COMPANIES_INDEX, RetentionModule } from '@auditlog/retention';
+import { SelfAuditService } from '@auditlog/self-audit';
 import { AdminController } from './admin/admin.controller';
 import { ConsoleController } from './console/console.controller';
 import { EventsController } from './events/events.controller';
@@ -17,10 +21,19 @@ import { ViewerTokensService } from './viewer/viewer-tokens.service';
 
 @Module({})
 export class QueryModule {
+  /** Admins set company settings here, so query creates that index; it only reads the rest. */
+  static readonly opensearch: OpenSearchOptions = { owns: [COMPANIES_INDEX] };
+
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: QueryModule,
-      imports: [PlatformModule.forRoot(config), JwtAuthModule, IntegrityModule],
+      imports: [
+        PlatformModule.forRoot(config, { readiness: [OpenSearchHealth] }),
+        OpenSearchModule.forRoot(QueryModule.opensearch),
+        RetentionModule,
+        JwtAuthModule,
+        IntegrityModule,
+      ],
       controllers: [
         EventsController,
         AdminController,
@@ -36,6 +49,8 @@ export class QueryModule {
         CatalogService,
         CompanyDirectoryService,
         ViewerTokensService,
+        ActionCatalogRepository,
+        SelfAuditService,
       ],
     };
   }

@@ -2,18 +2,30 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { type AppConfig, ConfigModule } from '@auditlog/config';
 import { loggerParams } from '@auditlog/platform';
-import { StorageModule } from '@auditlog/storage';
+import { CATALOG_INDEX } from '@auditlog/catalog';
+import { EXPORTS_INDEX } from '@auditlog/export-jobs';
+import { OpenSearchModule, type OpenSearchOptions } from '@auditlog/opensearch';
+import { COMPANIES_INDEX, RetentionModule } from '@auditlog/retention';
 
-/** Storage setup only: no HTTP, no Redis. Its bootstrap runs StorageSetupService. */
+/**
+ * Storage setup only: no HTTP, no Redis. Its bootstrap runs OpenSearchSetupService for the
+ * template and every metadata index, and RetentionSetupService for the ISM policies.
+ */
 @Module({})
 export class SetupModule {
+  /** The setup job creates every metadata index, ahead of the apps that own them. */
+  static readonly opensearch: OpenSearchOptions = {
+    owns: [COMPANIES_INDEX, EXPORTS_INDEX, CATALOG_INDEX],
+  };
+
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: SetupModule,
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerParams(config)),
-        StorageModule,
+        OpenSearchModule.forRoot(SetupModule.opensearch),
+        RetentionModule,
       ],
     };
   }

@@ -15,7 +15,7 @@ export function hasFixedFilters(principal: Principal): boolean {
 /**
  * The principal's fixed filter sets (none for JWTs). Every read of events ANDs them, each
  * as its own clause: pass them in `EventFilters.restrictions` (see `restrictFilters`) or,
- * for a query built by hand, through `restrictionClauses` of `@auditlog/storage`.
+ * for a query built by hand, through `restrictionClauses` of `@auditlog/opensearch`.
  */
 export function principalRestrictions(principal: Principal): FilterSet[] {
   if (!hasFixedFilters(principal)) return [];

@@ -7,3 +7,4 @@ export { eventJsonSchema, isValidEventShape } from './validation/event-schema';
 export * from './filters';
 export * from './catalog/action-entry';
 export * from './validation/validation-problems';
+export * from './event-views';

@@ -1,6 +1,7 @@
 import {
   type DynamicModule,
   Global,
+  type InjectionToken,
   Inject,
   Module,
   type OnApplicationShutdown,
@@ -10,8 +11,8 @@ import { TerminusModule } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 import { type AppConfig, ConfigModule } from '@auditlog/config';
-import { StorageModule } from '@auditlog/storage';
 import { HealthController } from './health/health.controller';
+import { READINESS_PROBES, type ReadinessProbe } from './health/readiness';
 import { ProblemFilter } from './http/problem.filter';
 import { ProblemValidationPipe } from './http/validation.pipe';
 import { loggerParams } from './logging/logging';
@@ -22,26 +23,39 @@ import { createRedisClient, REDIS_CLIENT } from './redis.provider';
 
 /**
  * What every app shares: typed config, JSON logs with request ids, problem+json errors,
- * OpenSearch and Redis clients, health and metrics endpoints.
+ * the Redis client, health and metrics endpoints. Storage comes from the app's own module
+ * (OpenSearchModule with the indices it owns); its probe joins readiness via `readiness`.
  */
+export interface PlatformOptions {
+  /** Serve /health and /metrics over HTTP (default true; workers have no HTTP). */
+  http?: boolean;
+  /** Providers checked by /health/ready besides Redis, e.g. OpenSearchHealth. */
+  readiness?: InjectionToken<ReadinessProbe>[];
+}
+
 @Global()
 @Module({})
 export class PlatformModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
 
-  static forRoot(config: AppConfig, options: { http: boolean } = { http: true }): DynamicModule {
+  static forRoot(config: AppConfig, options: PlatformOptions = {}): DynamicModule {
+    const readiness = options.readiness ?? [];
     return {
       module: PlatformModule,
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerParams(config)),
-        StorageModule,
         TerminusModule.forRoot({ logger: false }),
       ],
-      controllers: options.http ? [HealthController, MetricsController] : [],
+      controllers: options.http === false ? [] : [HealthController, MetricsController],
       providers: [
         MetricsService,
         { provide: REDIS_CLIENT, inject: [], useFactory: () => createRedisClient(config) },
+        {
+          provide: READINESS_PROBES,
+          inject: readiness,
+          useFactory: (...probes: ReadinessProbe[]) => probes,
+        },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useClass: ProblemValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },

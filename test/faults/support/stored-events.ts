@@ -1,6 +1,6 @@
 import type { Client } from '@opensearch-project/opensearch';
 import { eventHash, type StoredEvent } from '@auditlog/events';
-import { eventDocumentId } from '@auditlog/storage';
+import { eventDocumentId } from '@auditlog/opensearch';
 
 export interface StoredSet {
   /** Event ids as stored, one entry per document (a duplicate shows up twice). */

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { isAdmin, type Principal, viewerDetails } from '@auditlog/auth';
 import type { QueryParams } from '@auditlog/events';
-import { SelfAuditService } from '@auditlog/storage';
+import { SelfAuditService } from '@auditlog/self-audit';
 
 export type ExportKind = 'stream' | 'job' | 'download';
 

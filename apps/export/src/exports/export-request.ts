@@ -5,10 +5,11 @@ import {
   parseEventFilters,
   type QueryParams,
 } from '@auditlog/events';
-import { EXPORT_FORMATS, type ExportFormat, isExportFormat } from '../format/row-writer';
+import type { ExportFormat } from '@auditlog/export-jobs';
 
-export const MAX_NAME_LENGTH = 200;
-const BODY_FIELDS = ['name', 'format', 'filters', 'company_id', 'webhook_url', 'include_integrity'];
+import type { CreateExportBody } from './exports.dto';
+
+export { MAX_NAME_LENGTH } from './exports.dto';
 /** Formats that carry each event whole (with `hash`), so the offline verifier can read them. */
 export const INTEGRITY_FORMATS: readonly ExportFormat[] = ['json', 'ndjson'];
 /** Filters an integrity export allows: digests seal every event of a window, not a selection. */
@@ -34,14 +35,9 @@ function isParamValue(value: unknown): value is string | string[] {
   );
 }
 
-function checkIntegrity(input: Record<string, unknown>, errors: FieldProblem[]): boolean {
-  const raw = input.include_integrity;
-  if (raw === undefined || raw === null || raw === false) return false;
-  if (raw !== true) {
-    errors.push({ path: 'include_integrity', message: 'include_integrity must be a boolean' });
-    return false;
-  }
-  if (isExportFormat(input.format) && !INTEGRITY_FORMATS.includes(input.format)) {
+function checkIntegrity(input: CreateExportBody, errors: FieldProblem[]): boolean {
+  if (input.include_integrity !== true) return false;
+  if (!INTEGRITY_FORMATS.includes(input.format)) {
     errors.push({
       path: 'include_integrity',
       message: `include_integrity needs format ${INTEGRITY_FORMATS.join(' or ')}`,
@@ -78,44 +74,27 @@ function checkWebhook(raw: unknown, errors: FieldProblem[]): string | undefined 
   return url.toString();
 }
 
-/** `POST /v1/exports` body: `{name, format, filters, company_id?, webhook_url?, include_integrity?}`. */
+/**
+ * `POST /v1/exports` body after the DTO (`CreateExportBody`, ADR 0092) checked its shape:
+ * the cross-field rules, the webhook URL and the filters, named `filters.<param>`.
+ */
 export function parseCreateExport(
-  body: unknown,
+  input: CreateExportBody,
   now: Date,
   limits: FilterLimits,
 ): Parsed<CreateExportRequest> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { ok: false, errors: [{ path: '', message: 'the body must be a JSON object' }] };
-  }
-  const input = body as Record<string, unknown>;
-  const errors: FieldProblem[] = Object.keys(input)
-    .filter((key) => !BODY_FIELDS.includes(key))
-    .map((key) => ({ path: key, message: `unknown field: ${key}` }));
-
-  const name = input.name;
-  if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_NAME_LENGTH) {
-    errors.push({
-      path: 'name',
-      message: `name must be a non-empty string of at most ${MAX_NAME_LENGTH} characters`,
-    });
-  }
-  if (!isExportFormat(input.format)) {
-    errors.push({ path: 'format', message: `format must be one of ${EXPORT_FORMATS.join(', ')}` });
-  }
-  const companyId = input.company_id;
-  if (companyId !== undefined && (typeof companyId !== 'string' || companyId === '')) {
-    errors.push({ path: 'company_id', message: 'company_id must be a non-empty string' });
-  }
+  const errors: FieldProblem[] = [];
+  const { name, company_id: companyId } = input;
   const webhookUrl = checkWebhook(input.webhook_url, errors);
   const includeIntegrity = checkIntegrity(input, errors);
 
   const rawFilters = input.filters ?? {};
   let filters: EventFilters | undefined;
   let params: QueryParams = {};
-  if (typeof rawFilters !== 'object' || rawFilters === null || Array.isArray(rawFilters)) {
+  if (Array.isArray(rawFilters)) {
     errors.push({ path: 'filters', message: 'filters must be an object of filter parameters' });
   } else {
-    const entries = Object.entries(rawFilters as Record<string, unknown>);
+    const entries = Object.entries(rawFilters);
     for (const [key, value] of entries) {
       if (!isParamValue(value)) {
         errors.push({
@@ -135,23 +114,13 @@ export function parseCreateExport(
   return {
     ok: true,
     value: {
-      name: (name as string).trim(),
-      format: input.format as ExportFormat,
+      name: name.trim(),
+      format: input.format,
       params: { ...params, from: filters.from, to: filters.to },
       filters,
-      ...(typeof companyId === 'string' ? { companyId } : {}),
+      ...(companyId === undefined ? {} : { companyId }),
       ...(webhookUrl ? { webhookUrl } : {}),
       includeIntegrity,
     },
-  };
-}
-
-/** `format` of the streamed download; csv when absent. */
-export function parseStreamFormat(params: QueryParams): Parsed<ExportFormat> {
-  const raw = params.format ?? 'csv';
-  if (isExportFormat(raw)) return { ok: true, value: raw };
-  return {
-    ok: false,
-    errors: [{ path: 'format', message: `format must be one of ${EXPORT_FORMATS.join(', ')}` }],
   };
 }

@@ -1,19 +1,11 @@
 import type { Writable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
-import type { EventFilters, StoredEvent } from '@auditlog/events';
-import { EventScanner } from '@auditlog/storage';
-import type { EventView } from '../format/columns';
-import type { ExportFormat } from '../format/row-writer';
+import { type EventFilters, viewFor } from '@auditlog/events';
+import { EventScanner } from '@auditlog/opensearch';
+import type { ExportFormat } from '@auditlog/export-jobs';
 import { createRowWriter } from '../format/writer-factory';
 import { tooManyRows } from './exports.service';
-
-/** Strips fields the reader may not see: `scope` always, `ingest` unless admin. */
-export function viewOf(admin: boolean): (stored: StoredEvent) => EventView {
-  return admin
-    ? ({ scope: _scope, ...event }) => event
-    : ({ scope: _scope, ingest: _ingest, ...event }) => event;
-}
 
 export interface WriteSummary {
   rows: number;
@@ -40,7 +32,7 @@ export class EventExportWriter {
     maxRows = Number.MAX_SAFE_INTEGER,
   ): Promise<WriteSummary> {
     const writer = createRowWriter(format, out, admin);
-    const view = viewOf(admin);
+    const view = viewFor(admin);
     let rows = 0;
     for await (const batch of this.scanner.scan(companyId, filters, {
       batchSize: this.config.export.scanBatchSize,

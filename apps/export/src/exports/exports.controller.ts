@@ -11,15 +11,7 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBearerAuth,
-  ApiBody,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import {
@@ -33,50 +25,35 @@ import {
   restrictFilters,
 } from '@auditlog/auth';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
-import { parseEventFilters, type QueryParams } from '@auditlog/events';
 import { ProblemException } from '@auditlog/problem';
-import { singleQueryParam } from '@auditlog/platform';
-import { EventScanner } from '@auditlog/storage';
-import { CONTENT_TYPES, type ExportFormat } from '../format/row-writer';
+import { ApiEventFilters, CompanyQuery, EventFiltersPipe } from '@auditlog/platform';
+import { EventScanner } from '@auditlog/opensearch';
+import { CONTENT_TYPES } from '../format/row-writer';
+import {
+  type ExportFormat,
+  type ExportRecord,
+  type ExportView,
+  type IntegrityPart,
+  openForDownload,
+  toView,
+} from '@auditlog/export-jobs';
 import { ExportAuditService } from './export-audit.service';
-import { INTEGRITY_PARTS, type IntegrityPart, openForDownload } from './export-files';
-import { type ExportRecord, toView, type ExportView } from './export-record';
-import { parseCreateExport, parseStreamFormat } from './export-request';
+import { parseCreateExport } from './export-request';
+import { CreateExportBody, DownloadQuery, ExportListQuery, StreamQuery } from './exports.dto';
 import { checkStreamSize, EventExportWriter } from './export-stream.service';
 import { notFound, type ExportScope, ExportsService } from './exports.service';
 import {
   ApiExportAuthProblems,
-  ApiExportCompanyParam,
-  ApiExportPartParam,
-  ApiExportStreamParams,
-  CREATE_EXPORT_SCHEMA,
+  ApiExportDownloadProblems,
+  ApiExportJobProblems,
+  ApiExportNotFound,
+  ApiExportStreamProblems,
+  ApiFileResponse,
   EXPORT_LIST_SCHEMA,
   EXPORT_SCHEMA,
 } from './exports.openapi';
 
 const EXPORT_ID = /^exp_[0-9a-f]{32}$/;
-
-function only(params: QueryParams, allowed: readonly string[]): void {
-  const unknown = Object.keys(params).filter((name) => !allowed.includes(name));
-  if (unknown.length > 0) {
-    throw ProblemException.badRequest(
-      `Unknown query parameters: ${unknown.join(', ')}.`,
-      unknown.map((name) => ({ path: name, message: `unknown query parameter: ${name}` })),
-    );
-  }
-}
-
-const PARTS: readonly string[] = ['events', ...INTEGRITY_PARTS];
-
-function parsePart(params: QueryParams): 'events' | IntegrityPart {
-  const part = singleQueryParam(params, 'part') ?? 'events';
-  if (!PARTS.includes(part)) {
-    throw ProblemException.badRequest(`part must be one of ${PARTS.join(', ')}.`, [
-      { path: 'part', message: `part must be one of ${PARTS.join(', ')}` },
-    ]);
-  }
-  return part as 'events' | IntegrityPart;
-}
 
 /** The file opened for reading, or 410 when it is no longer on disk. */
 async function opened(dir: string, name: string, id: string) {
@@ -101,7 +78,6 @@ function fileName(companyId: string, format: ExportFormat, label: string): strin
 }
 
 @ApiTags('exports')
-@ApiBearerAuth()
 @ApiExportAuthProblems()
 @Controller('v1/exports')
 @RequirePermission('export')
@@ -119,47 +95,41 @@ export class ExportsController {
     summary:
       'Streamed download of up to EXPORT_STREAM_MAX_ROWS events (same filters as GET /v1/events)',
   })
-  @ApiExportStreamParams()
-  @ApiProduces(...Object.values(CONTENT_TYPES))
-  @ApiOkResponse({ description: 'The file, streamed' })
+  @ApiEventFilters()
+  @ApiExportStreamProblems()
+  @ApiFileResponse('The file, streamed', Object.values(CONTENT_TYPES))
   async stream(
     @CurrentPrincipal() principal: Principal,
-    @Query() params: QueryParams,
+    @Query(EventFiltersPipe) query: StreamQuery,
     @Res() response: Response,
   ): Promise<void> {
-    const scope = this.scopeOf(principal, singleQueryParam(params, 'company_id'));
-    const format = parseStreamFormat(params);
-    const parsed = parseEventFilters(params, new Date(), this.config.query, {
-      extraParams: ['company_id', 'format'],
-    });
-    const errors = [...(format.ok ? [] : format.errors), ...(parsed.ok ? [] : parsed.errors)];
-    if (!format.ok || !parsed.ok)
-      throw ProblemException.badRequest('The query parameters are invalid.', errors);
+    const scope = this.scopeOf(principal, query.company_id);
+    const format = query.format ?? 'csv';
     // The fixed filters come from the principal, never from the request.
-    const filters = restrictFilters(principal, parsed.filters);
+    const filters = restrictFilters(principal, query.filters);
     const matching = await this.scanner.count(scope.companyId, filters);
     checkStreamSize(matching, this.config.export.streamMaxRows);
 
     response.status(200);
-    response.setHeader('Content-Type', CONTENT_TYPES[format.value]);
+    response.setHeader('Content-Type', CONTENT_TYPES[format]);
     response.setHeader(
       'Content-Disposition',
-      `attachment; filename="${fileName(scope.companyId, format.value, new Date().toISOString())}"`,
+      `attachment; filename="${fileName(scope.companyId, format, new Date().toISOString())}"`,
     );
     response.setHeader('Cache-Control', 'no-store');
     const { rows } = await this.writer.write(
       response,
       scope.companyId,
       filters,
-      format.value,
+      format,
       scope.admin,
     );
     response.end();
-    const { company_id: _company, format: _format, ...requested } = params;
+    const { company_id: _company, format: _format, ...requested } = query.params;
     this.audit.exported(principal, scope.companyId, {
       kind: 'stream',
-      format: format.value,
-      filters: { ...requested, from: parsed.filters.from, to: parsed.filters.to },
+      format,
+      filters: { ...requested, from: query.filters.from, to: query.filters.to },
       rows,
     });
   }
@@ -167,16 +137,20 @@ export class ExportsController {
   @Post()
   @HttpCode(202)
   @ApiOperation({ summary: 'Create an export job; a worker writes the file' })
-  @ApiBody({ schema: CREATE_EXPORT_SCHEMA })
   @ApiAcceptedResponse({
     schema: {
       type: 'object',
+      required: ['id', 'status'],
       properties: { id: { type: 'string' }, status: { type: 'string', enum: ['queued'] } },
     },
+    headers: {
+      Location: { description: 'The export: /v1/exports/{id}', schema: { type: 'string' } },
+    },
   })
+  @ApiExportJobProblems()
   async create(
     @CurrentPrincipal() principal: Principal,
-    @Body() body: unknown,
+    @Body() body: CreateExportBody,
     @Req() request: Request & { id?: string },
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ id: string; status: 'queued' }> {
@@ -201,51 +175,44 @@ export class ExportsController {
 
   @Get()
   @ApiOperation({ summary: "The caller's company export history, newest first" })
-  @ApiExportCompanyParam()
   @ApiOkResponse({ schema: EXPORT_LIST_SCHEMA })
   async list(
     @CurrentPrincipal() principal: Principal,
-    @Query() params: QueryParams,
+    @Query() query: ExportListQuery,
   ): Promise<{ data: ExportView[] }> {
-    only(params, ['company_id', 'limit']);
-    const scope = this.scopeOf(principal, singleQueryParam(params, 'company_id'));
-    const rawLimit = singleQueryParam(params, 'limit') ?? '100';
-    const limit = /^\d{1,4}$/.test(rawLimit) ? Number(rawLimit) : NaN;
-    if (!(limit >= 1 && limit <= 1000)) {
-      throw ProblemException.badRequest('limit must be an integer from 1 to 1000.', [
-        { path: 'limit', message: 'limit must be an integer from 1 to 1000' },
-      ]);
-    }
-    return { data: await this.exports.list(scope, limit) };
+    const scope = this.scopeOf(principal, query.company_id);
+    return { data: await this.exports.list(scope, query.limit ?? 100) };
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One export' })
-  @ApiExportCompanyParam()
   @ApiOkResponse({ schema: EXPORT_SCHEMA })
+  @ApiExportNotFound()
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
-    @Query() params: QueryParams,
+    @Query() query: CompanyQuery,
   ): Promise<ExportView> {
-    const scope = this.lookup(principal, id, params);
+    const scope = this.lookup(principal, id, query.company_id);
     return toView(await this.exports.get(scope, id));
   }
 
   @Get(':id/download')
   @ApiOperation({ summary: 'The file of a completed, unexpired export, or its integrity files' })
-  @ApiExportCompanyParam()
-  @ApiExportPartParam()
-  @ApiProduces(...Object.values(CONTENT_TYPES))
-  @ApiOkResponse({ description: 'The file' })
+  @ApiFileResponse('The file (or, with part, its integrity file as JSON)', [
+    ...Object.values(CONTENT_TYPES),
+    'application/json; charset=utf-8',
+  ])
+  @ApiExportNotFound()
+  @ApiExportDownloadProblems()
   async download(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
-    @Query() params: QueryParams,
+    @Query() query: DownloadQuery,
     @Res() response: Response,
   ): Promise<void> {
-    const scope = this.lookup(principal, id, params, ['part']);
-    const part = parsePart(params);
+    const scope = this.lookup(principal, id, query.company_id);
+    const part = query.part ?? 'events';
     const record = await this.exports.downloadable(scope, id);
     if (part !== 'events') return this.downloadIntegrity(record, part, response);
     const file = await opened(this.config.export.dir, record.file, id);
@@ -273,14 +240,14 @@ export class ExportsController {
   @ApiOperation({
     summary: 'Cancel a queued or running job, or delete the file of a completed export',
   })
-  @ApiExportCompanyParam()
   @ApiOkResponse({ schema: EXPORT_SCHEMA })
+  @ApiExportNotFound()
   async remove(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
-    @Query() params: QueryParams,
+    @Query() query: CompanyQuery,
   ): Promise<ExportView> {
-    const scope = this.lookup(principal, id, params);
+    const scope = this.lookup(principal, id, query.company_id);
     return toView(await this.exports.cancelOrDelete(scope, id));
   }
 
@@ -319,14 +286,8 @@ export class ExportsController {
     };
   }
 
-  private lookup(
-    principal: Principal,
-    id: string,
-    params: QueryParams,
-    extra: readonly string[] = [],
-  ): ExportScope {
-    only(params, ['company_id', ...extra]);
-    const scope = this.scopeOf(principal, singleQueryParam(params, 'company_id'));
+  private lookup(principal: Principal, id: string, companyId: string | undefined): ExportScope {
+    const scope = this.scopeOf(principal, companyId);
     if (!EXPORT_ID.test(id)) throw notFound(id);
     return scope;
   }

@@ -1,23 +1,14 @@
 import { applyDecorators } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiPayloadTooLargeResponse,
-  ApiQuery,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { FILTER_PARAMS } from '@auditlog/events';
-import { EXPORT_FORMATS } from '../format/row-writer';
-import { EXPORT_STATUSES } from './export-record';
+import { ApiProblem, BEARER_JWT } from '@auditlog/platform';
+import { EXPORT_FORMATS, EXPORT_STATUSES } from '@auditlog/export-jobs';
 
 /**
  * OpenAPI descriptions of the export API, declared explicitly like the query API's
  * (docs/adr/0030-openapi-explicit-decorators.md).
  */
-const PROBLEM = { description: 'application/problem+json' };
 const nullable = (schema: SchemaObject): SchemaObject => ({ ...schema, nullable: true });
 
 const FILTERS_SCHEMA: SchemaObject = {
@@ -63,76 +54,38 @@ export const EXPORT_LIST_SCHEMA: SchemaObject = {
   properties: { data: { type: 'array', items: EXPORT_SCHEMA } },
 };
 
-export const CREATE_EXPORT_SCHEMA: SchemaObject = {
-  type: 'object',
-  required: ['name', 'format'],
-  properties: {
-    name: { type: 'string', maxLength: 200 },
-    format: { type: 'string', enum: [...EXPORT_FORMATS] },
-    filters: FILTERS_SCHEMA,
-    company_id: { type: 'string', description: 'Installation admins only: the company to export.' },
-    webhook_url: {
-      type: 'string',
-      description:
-        'Optional: POSTed a signed JSON summary when the job ends (docs/export.md); needs EXPORT_WEBHOOK_SECRET.',
-    },
-    include_integrity: {
-      type: 'boolean',
-      default: false,
-      description:
-        'Also write the signed digests covering the range and a manifest, for auditlog-verify (docs/export.md). json/ndjson only, and only the from/to filters.',
-    },
-  },
-};
-
-export const ApiExportCompanyParam = () =>
-  ApiQuery({
-    name: 'company_id',
-    required: false,
-    description: 'Installation admins only: the company. Owners may omit it or send their own.',
-    schema: { type: 'string' },
+/** A file download: the body in each of the content types, problems as problem+json. */
+export const ApiFileResponse = (description: string, types: readonly string[]) =>
+  ApiOkResponse({
+    description,
+    content: Object.fromEntries(
+      types.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+    ),
   });
 
-export const ApiExportPartParam = () =>
-  ApiQuery({
-    name: 'part',
-    required: false,
-    description:
-      'events (default): the export file; digests / manifest: the integrity files of an export created with include_integrity (404 otherwise).',
-    schema: { type: 'string', enum: ['events', 'digests', 'manifest'], default: 'events' },
-  });
-
-export const ApiExportStreamParams = () =>
-  applyDecorators(
-    ApiExportCompanyParam(),
-    ApiQuery({
-      name: 'format',
-      required: false,
-      schema: { type: 'string', enum: [...EXPORT_FORMATS], default: 'csv' },
-    }),
-    ApiQuery({
-      name: 'filters',
-      required: false,
-      description: 'Every filter parameter of GET /v1/events, sent as its own query parameter.',
-      schema: FILTERS_SCHEMA,
-      style: 'form',
-      explode: true,
-    }),
-    ApiPayloadTooLargeResponse({
-      description:
-        'application/problem+json: more events match than a streamed download allows; `hint` says to create an export job',
-    }),
+export const ApiExportStreamProblems = () =>
+  ApiProblem(
+    413,
+    'More events match than a streamed download allows; `hint` says to create an export job',
   );
 
+export const ApiExportJobProblems = () =>
+  ApiProblem(429, 'Too many queued or running jobs for this company');
+
+export const ApiExportNotFound = () => ApiProblem(404, "No such export in the caller's company");
+
+export const ApiExportDownloadProblems = () =>
+  applyDecorators(
+    ApiProblem(409, 'The export is not completed yet'),
+    ApiProblem(410, 'The export expired, or its file is no longer on disk'),
+  );
+
+/** Bearer JWT (or viewer session) and the problems of every route. */
 export const ApiExportAuthProblems = () =>
   applyDecorators(
-    ApiBadRequestResponse(PROBLEM),
-    ApiUnauthorizedResponse(PROBLEM),
-    ApiForbiddenResponse({ description: 'application/problem+json: no audit-log role' }),
-    ApiNotFoundResponse({
-      description: "application/problem+json: no such export in the caller's company",
-    }),
-    ApiTooManyRequestsResponse({
-      description: 'application/problem+json: too many queued or running jobs for this company',
-    }),
+    ApiBearerAuth(BEARER_JWT),
+    ApiProblem(400, 'Invalid parameters or body: every problem named by path'),
+    ApiProblem(401, 'No, an expired or an invalid bearer token'),
+    ApiProblem(403, 'No audit-log role or export permission, or another company'),
+    ApiProblem(503, 'OpenSearch or Redis unavailable; retry after Retry-After'),
   );

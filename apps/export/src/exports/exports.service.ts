@@ -3,17 +3,21 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import { ProblemException } from '@auditlog/problem';
-import { EventScanner, MAX_DIGESTS_PER_REQUEST } from '@auditlog/storage';
+import { EventScanner } from '@auditlog/opensearch';
+import { MAX_DIGESTS_PER_REQUEST } from '@auditlog/integrity-store';
 import {
+  ACTIVE_STATUSES,
   EXPORT_JOB,
   EXPORT_QUEUE_TOKEN,
   type ExportJobData,
   exportJobOptions,
-} from './export-queue';
-import { removeExportFiles } from './export-files';
-import { ACTIVE_STATUSES, type ExportRecord, toView, type ExportView } from './export-record';
+  type ExportRecord,
+  ExportRepository,
+  type ExportView,
+  removeExportFiles,
+  toView,
+} from '@auditlog/export-jobs';
 import type { CreateExportRequest } from './export-request';
-import { ExportRepository } from './export.repository';
 
 export interface ExportScope {
   companyId: string;

@@ -1,6 +1,4 @@
-import type { AuditEvent, StoredEvent } from '@auditlog/events';
-
-export type EventView = AuditEvent & Partial<Pick<StoredEvent, 'ingest'>>;
+import type { EventView } from '@auditlog/events';
 export type Cell = string | number;
 
 export interface Column {

@@ -1,9 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import type { EventView } from './columns';
-
-export const EXPORT_FORMATS = ['csv', 'json', 'ndjson', 'xlsx'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+import type { ExportFormat } from '@auditlog/export-jobs';
+import type { EventView } from '@auditlog/events';
 
 export const CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
@@ -11,10 +9,6 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
   ndjson: 'application/x-ndjson; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
-
-export function isExportFormat(value: unknown): value is ExportFormat {
-  return (EXPORT_FORMATS as readonly unknown[]).includes(value);
-}
 
 /** Writes events of one export to a stream, batch by batch, honouring backpressure. */
 export interface RowWriter {

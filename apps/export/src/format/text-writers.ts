@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
-import { type Cell, type Column, type EventView, row } from './columns';
+import type { EventView } from '@auditlog/events';
+import { type Cell, type Column, row } from './columns';
 import { put, type RowWriter } from './row-writer';
 
 /** RFC 4180 field: quoted when it holds a quote, comma, CR, LF or edge spaces. */

@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { ADMIN_COLUMNS, OWNER_COLUMNS } from './columns';
-import type { ExportFormat, RowWriter } from './row-writer';
+import type { ExportFormat } from '@auditlog/export-jobs';
+import type { RowWriter } from './row-writer';
 import { CsvWriter, JsonWriter, NdjsonWriter } from './text-writers';
 import { XlsxWriter } from './xlsx-writer';
 

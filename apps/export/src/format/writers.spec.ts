@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import type { EventView } from './columns';
+import type { EventView } from '@auditlog/events';
 import { cell, neutralise, OWNER_COLUMNS } from './columns';
 import { CsvWriter, csvField } from './text-writers';
 import { XlsxWriter } from './xlsx-writer';

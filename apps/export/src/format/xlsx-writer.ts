@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { type Column, type EventView, row } from './columns';
+import type { EventView } from '@auditlog/events';
+import { type Column, row } from './columns';
 import type { RowWriter } from './row-writer';
 
 /** Rows per worksheet in Excel, header included. */

@@ -6,20 +6,22 @@ import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
-import { EventScanner } from '@auditlog/storage';
+import { EventScanner } from '@auditlog/opensearch';
 import {
+  ACTIVE_STATUSES,
   ensureDir,
+  type ExportJobData,
+  type ExportRecord,
+  ExportRepository,
   finalName,
   integrityName,
   partName,
   publish,
   removeExportFiles,
   removeParts,
-} from '../exports/export-files';
-import type { ExportJobData } from '../exports/export-queue';
-import { ACTIVE_STATUSES, type ExportRecord, toView } from '../exports/export-record';
+  toView,
+} from '@auditlog/export-jobs';
 import { EventExportWriter, RowLimitExceededError } from '../exports/export-stream.service';
-import { ExportRepository } from '../exports/export.repository';
 import { IntegrityBundleWriter } from './integrity-bundle.writer';
 import { sendWebhook } from './webhook';
 

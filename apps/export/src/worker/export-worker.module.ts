@@ -1,9 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@auditlog/config';
+import { EXPORTS_INDEX, ExportRepository } from '@auditlog/export-jobs';
+import { DigestRepository } from '@auditlog/integrity-store';
+import { OpenSearchModule } from '@auditlog/opensearch';
 import { PlatformModule } from '@auditlog/platform';
-import { DigestRepository } from '@auditlog/storage';
+import { RetentionModule } from '@auditlog/retention';
 import { EventExportWriter } from '../exports/export-stream.service';
-import { ExportRepository } from '../exports/export.repository';
 import { ExportJobRunner } from './export-job.runner';
 import { ExportProcessor } from './export.processor';
 import { IntegrityBundleWriter } from './integrity-bundle.writer';
@@ -14,7 +16,11 @@ export class ExportWorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ExportWorkerModule,
-      imports: [PlatformModule.forRoot(config, { http: false })],
+      imports: [
+        PlatformModule.forRoot(config, { http: false }),
+        OpenSearchModule.forRoot({ owns: [EXPORTS_INDEX] }),
+        RetentionModule,
+      ],
       providers: [
         ExportRepository,
         EventExportWriter,

@@ -13,7 +13,7 @@ import {
   type ExportJobData,
   exportWorkerOptions,
   workerConnection,
-} from '../exports/export-queue';
+} from '@auditlog/export-jobs';
 import { describe, ExportJobRunner, type RunResult } from './export-job.runner';
 
 /** Errors a retry cannot fix: fail the job at once. */

@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import { type Digest, describePublicKey, loadIntegrityKeys } from '@auditlog/integrity';
-import { DigestRepository, MAX_DIGESTS_PER_REQUEST } from '@auditlog/storage';
-import { partName } from '../exports/export-files';
-import type { ExportRecord } from '../exports/export-record';
+import { DigestRepository, MAX_DIGESTS_PER_REQUEST } from '@auditlog/integrity-store';
+import { type ExportRecord, partName } from '@auditlog/export-jobs';
 
 export const MANIFEST_VERSION = 1;
 

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { ExportView } from '../exports/export-record';
+import type { ExportView } from '@auditlog/export-jobs';
 
 export const SIGNATURE_HEADER = 'X-Auditlog-Signature';
 export const TIMESTAMP_HEADER = 'X-Auditlog-Timestamp';

@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { IngestKeyGuard, type IngestRequest } from '@auditlog/auth';
 import { type ActionCatalogEntry, parseActionEntry } from '@auditlog/events';
 import { ProblemException } from '@auditlog/problem';
-import { ActionCatalogRepository } from '@auditlog/storage';
+import { ActionCatalogRepository } from '@auditlog/catalog';
 import { parseJson, readRequestBody } from '../events/request-body';
 
 /** An entry is a few hundred characters; anything near this is not a catalog entry. */

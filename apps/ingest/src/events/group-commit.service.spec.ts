@@ -6,7 +6,7 @@ import {
   type EventWrite,
   StorageUnavailableError,
   type WriteOutcome,
-} from '@auditlog/storage';
+} from '@auditlog/opensearch';
 import { GroupCommitService, QueueFullError } from './group-commit.service';
 
 type Bulk = (writes: readonly EventWrite[]) => Promise<WriteOutcome[]>;

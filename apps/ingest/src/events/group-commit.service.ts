@@ -6,7 +6,7 @@ import {
   type EventWrite,
   StorageUnavailableError,
   type WriteOutcome,
-} from '@auditlog/storage';
+} from '@auditlog/opensearch';
 
 /** The in-memory queue is full: the caller should answer 429 and let the producer retry. */
 export class QueueFullError extends Error {

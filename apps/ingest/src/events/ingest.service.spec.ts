@@ -1,7 +1,8 @@
 import type { AppConfig } from '@auditlog/config';
 import { MetricsService } from '@auditlog/platform';
 import { ProblemException } from '@auditlog/problem';
-import { EventOutsideRetentionError, type IndexRouter, type WriteOutcome } from '@auditlog/storage';
+import { EventOutsideRetentionError, type IndexRouter } from '@auditlog/retention';
+import { type WriteOutcome } from '@auditlog/opensearch';
 import type { GroupCommitService } from './group-commit.service';
 import { IngestService } from './ingest.service';
 

@@ -6,12 +6,11 @@ import { MetricsService } from '@auditlog/platform';
 import { ProblemException } from '@auditlog/problem';
 import {
   eventDocumentId,
-  EventOutsideRetentionError,
   type EventWrite,
-  IndexRouter,
   StorageUnavailableError,
   type WriteOutcome,
-} from '@auditlog/storage';
+} from '@auditlog/opensearch';
+import { EventOutsideRetentionError, IndexRouter } from '@auditlog/retention';
 import { boundCompany, mayWriteFor } from '@auditlog/auth';
 import { GroupCommitService, QueueFullError } from './group-commit.service';
 

@@ -4,10 +4,13 @@ import type { Queue } from 'bullmq';
 import type { Counter } from 'prom-client';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import { MetricsService } from '@auditlog/platform';
-import { removeExportFiles } from '../../../export/src/exports/export-files';
-import { EXPORT_QUEUE_TOKEN, type ExportJobData } from '../../../export/src/exports/export-queue';
-import { ACTIVE_STATUSES } from '../../../export/src/exports/export-record';
-import { ExportRepository } from '../../../export/src/exports/export.repository';
+import {
+  ACTIVE_STATUSES,
+  EXPORT_QUEUE_TOKEN,
+  type ExportJobData,
+  ExportRepository,
+  removeExportFiles,
+} from '@auditlog/export-jobs';
 
 export interface MaintenanceResult {
   expired: string[];

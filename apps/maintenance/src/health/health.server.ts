@@ -6,11 +6,10 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type { Client } from '@opensearch-project/opensearch';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import { MetricsService, REDIS_CLIENT } from '@auditlog/platform';
-import { OPENSEARCH_CLIENT } from '@auditlog/storage';
+import { OpenSearchHealth } from '@auditlog/opensearch';
 import { MaintenanceProcessor } from '../maintenance.processor';
 
 const CHECK_TIMEOUT_MS = 3_000;
@@ -48,7 +47,7 @@ export class MaintenanceHealthServer implements OnApplicationBootstrap, OnApplic
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(OPENSEARCH_CLIENT) private readonly opensearch: Client,
+    private readonly opensearch: OpenSearchHealth,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     private readonly processor: MaintenanceProcessor,
     private readonly metrics: MetricsService,
@@ -90,10 +89,7 @@ export class MaintenanceHealthServer implements OnApplicationBootstrap, OnApplic
       case '/health/ready':
         return this.answer(response, {
           worker: this.workerCheck(this.processor.running),
-          opensearch: await probe(async () => {
-            const { body } = await this.opensearch.cluster.health({ timeout: '2s' });
-            if (body.status === 'red') throw new Error('cluster status is red');
-          }),
+          opensearch: await probe(() => this.opensearch.check()),
           redis: await probe(async () => {
             if ((await this.redis.ping()) !== 'PONG') throw new Error('unexpected PING reply');
           }),

@@ -18,8 +18,8 @@ import {
   windowStartOf,
 } from '@auditlog/integrity';
 import { MetricsService } from '@auditlog/platform';
-import { DigestRepository } from '@auditlog/storage';
-import { ReceivedEventsReader } from '../../../query/src/integrity/received-events.reader';
+import { DigestRepository } from '@auditlog/integrity-store';
+import { ReceivedEventsReader } from '@auditlog/opensearch';
 
 export const INTEGRITY_KEYS = Symbol('INTEGRITY_KEYS');
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Counter } from 'prom-client';
 import { MetricsService } from '@auditlog/platform';
-import { IsmService, RetentionSweeper, type SweepResult } from '@auditlog/storage';
+import { IsmService, RetentionSweeper, type SweepResult } from '@auditlog/retention';
 
 export type SweepRun =
   { status: 'swept'; result: SweepResult } | { status: 'skipped'; reason: string };

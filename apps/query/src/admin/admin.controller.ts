@@ -14,7 +14,7 @@ import {
   type StorageStatus,
   StorageStatusService,
   UnknownRetentionClassError,
-} from '@auditlog/storage';
+} from '@auditlog/retention';
 import { CompanyPath, CompanySettingsBody } from './admin.dto';
 import {
   COMPANY_LIST_SCHEMA,

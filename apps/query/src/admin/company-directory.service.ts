@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CompanySettingsService } from '@auditlog/storage';
+import { CompanySettingsService } from '@auditlog/retention';
 import { EventCountsService } from '../events/event-counts.service';
 
 /** The most companies the list aggregates over events. */
@@ -26,12 +26,7 @@ export class CompanyDirectoryService {
     const window = this.counts.recentWindow(now);
     const [explicit, seen] = await Promise.all([
       this.settings.listExplicit(),
-      this.counts.countBy(
-        'company_id',
-        window,
-        { bool: { filter: [{ range: { timestamp: { gte: window.from, lt: window.to } } }] } },
-        MAX_LISTED_COMPANIES,
-      ),
+      this.counts.perCompany(window, MAX_LISTED_COMPANIES),
     ]);
     const classes = new Map(explicit.map((entry) => [entry.company_id, entry.retention_class]));
     const ids = new Set([...classes.keys(), ...seen.keys()]);

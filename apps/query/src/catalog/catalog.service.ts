@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FilterSet, Operation } from '@auditlog/events';
-import { ActionCatalogRepository, buildEventQuery, MAX_CATALOG_ACTIONS } from '@auditlog/storage';
+import { ActionCatalogRepository, MAX_CATALOG_ACTIONS } from '@auditlog/catalog';
 import { EventCountsService } from '../events/event-counts.service';
 
 /** One row of `GET /v1/catalog`. Unregistered actions have null texts. */
@@ -23,7 +23,7 @@ export interface Catalog {
 /**
  * The console's vocabulary: every registered action (installation-wide) plus the actions
  * the caller's company used in the last 30 days, with that company's counts. Counts go
- * through `buildEventQuery` (the tenant term first, fixed filter sets ANDed whole), so
+ * through EventSearch (the tenant term first, fixed filter sets ANDed whole), so
  * neither another company's events nor events outside a viewer's fixed filters are counted.
  */
 @Injectable()
@@ -39,10 +39,9 @@ export class CatalogService {
     now = new Date(),
   ): Promise<Catalog> {
     const window = this.counts.recentWindow(now);
-    const query = buildEventQuery(companyId, { ...window, sort: 'desc', restrictions });
     const [registered, seen] = await Promise.all([
       this.catalog.all(),
-      this.counts.countBy('action', window, query, MAX_CATALOG_ACTIONS),
+      this.counts.countBy('action', window, companyId, restrictions, MAX_CATALOG_ACTIONS),
     ]);
     const rows = new Map<string, CatalogAction>();
     for (const { updated_at: _at, updated_by: _by, ...entry } of registered) {

@@ -1,28 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Client } from '@opensearch-project/opensearch';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
-import { IndexRouter, OPENSEARCH_CLIENT } from '@auditlog/storage';
+import type { FilterSet } from '@auditlog/events';
+import { EventSearch, type TimeWindow } from '@auditlog/opensearch';
 
 /** The window "seen recently" counts cover: the catalog and the admin company list. */
 export const RECENT_DAYS = 30;
 
-export interface RecentWindow {
-  from: string;
-  to: string;
-}
+export type RecentWindow = TimeWindow;
 
 /**
- * Terms counts of one keyword field over the events of a recent window, searching only the
- * indices that can overlap it (the same routing as the event list). The caller builds the
- * query, so tenant isolation stays with `buildEventQuery`.
+ * "Seen recently" counts for the catalog and the admin company list, over the last
+ * RECENT_DAYS days. The searches (and their tenant isolation) are EventSearch's.
  */
 @Injectable()
 export class EventCountsService {
   private readonly futureSkewMs: number;
 
   constructor(
-    @Inject(OPENSEARCH_CLIENT) private readonly client: Client,
-    private readonly router: IndexRouter,
+    private readonly search: EventSearch,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.futureSkewMs = config.ingest.maxFutureSkewMs;
@@ -36,27 +31,19 @@ export class EventCountsService {
     };
   }
 
-  async countBy(
+  /** One company's events per value of `field`, inside the fixed filter sets. */
+  countBy(
     field: string,
     window: RecentWindow,
-    query: Record<string, unknown>,
+    companyId: string,
+    restrictions: FilterSet[],
     size: number,
   ): Promise<Map<string, number>> {
-    const search: Record<string, unknown> = {
-      size: 0,
-      track_total_hits: false,
-      query,
-      aggs: { values: { terms: { field, size } } },
-    };
-    const { body } = await this.client.search({
-      index: this.router.readIndicesFor(window.from, window.to).join(','),
-      ignore_unavailable: true,
-      allow_no_indices: true,
-      body: search,
-    });
-    const buckets =
-      (body.aggregations?.values as { buckets: Array<{ key: string; doc_count: number }> })
-        ?.buckets ?? [];
-    return new Map(buckets.map((bucket) => [String(bucket.key), bucket.doc_count]));
+    return this.search.countBy(field, companyId, { ...window, sort: 'desc', restrictions }, size);
+  }
+
+  /** Events per company across the installation (admins only). */
+  perCompany(window: RecentWindow, size: number): Promise<Map<string, number>> {
+    return this.search.countPerCompany(window, size);
   }
 }

@@ -1,22 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Client } from '@opensearch-project/opensearch';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
-import type {
-  AuditEvent,
-  EventFilters,
-  FilterSet,
-  QueryParams,
-  StoredEvent,
-} from '@auditlog/events';
-import { ProblemException } from '@auditlog/problem';
 import {
-  buildEventQuery,
-  eventSort,
-  IndexNames,
-  IndexRouter,
-  OPENSEARCH_CLIENT,
-  restrictionClauses,
-} from '@auditlog/storage';
+  type AuditEvent,
+  type EventFilters,
+  type FilterSet,
+  type QueryParams,
+  toAdminView,
+  toOwnerView,
+} from '@auditlog/events';
+import { EventSearch, type EventSortKey } from '@auditlog/opensearch';
+import { ProblemException } from '@auditlog/problem';
 import type { HistogramInterval } from './histogram-interval';
 import { cursorKey, PageCursorCodec, paramsDigest } from './page-cursor';
 
@@ -60,31 +53,16 @@ export interface ReadScope {
   admin: boolean;
 }
 
-/** Strips fields company owners never see. */
-export function toOwnerView(stored: StoredEvent): AuditEvent {
-  const { ingest: _ingest, scope: _scope, ...event } = stored;
-  return event;
-}
-
-/** Installation admins also see `ingest.*`; `scope` is an index helper for everyone. */
-export function toAdminView(stored: StoredEvent): AuditEvent & Pick<StoredEvent, 'ingest'> {
-  const { scope: _scope, ...event } = stored;
-  return event;
-}
-
-interface Hit {
-  _source: StoredEvent;
-  sort: [number, string];
-}
-
+/**
+ * The read API's events: cursors, views and problems around the storage searches of
+ * EventSearch (which builds every query).
+ */
 @Injectable()
 export class EventsQueryService {
   private readonly cursors: PageCursorCodec;
 
   constructor(
-    @Inject(OPENSEARCH_CLIENT) private readonly client: Client,
-    private readonly router: IndexRouter,
-    private readonly names: IndexNames,
+    private readonly search: EventSearch,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.cursors = new PageCursorCodec(cursorKey(config));
@@ -96,7 +74,7 @@ export class EventsQueryService {
     scope: ReadScope,
     params: QueryParams,
     filters: EventFilters,
-  ): { filters: EventFilters; after: [number, string] } {
+  ): { filters: EventFilters; after: EventSortKey } {
     const state = this.cursors.decode(cursor, scope.companyId, params);
     return { filters: { ...filters, from: state.from, to: state.to }, after: state.after };
   }
@@ -106,16 +84,9 @@ export class EventsQueryService {
     filters: EventFilters,
     limit: number,
     params: QueryParams,
-    after?: [number, string],
+    after?: EventSortKey,
   ): Promise<EventPage> {
-    const body = await this.search(filters, {
-      size: limit + 1,
-      track_total_hits: 10_000,
-      query: buildEventQuery(scope.companyId, filters),
-      sort: eventSort(filters.sort),
-      ...(after ? { search_after: after } : {}),
-    });
-    const hits = body.hits.hits as Hit[];
+    const { hits, total } = await this.search.list(scope.companyId, filters, limit + 1, after);
     const page = hits.slice(0, limit);
     const last = page.at(-1);
     const next_cursor =
@@ -130,11 +101,7 @@ export class EventsQueryService {
           })
         : null;
     const view = scope.admin ? toAdminView : toOwnerView;
-    return {
-      data: page.map((hit) => view(hit._source)),
-      next_cursor,
-      total: body.hits.total as EventPage['total'],
-    };
+    return { data: page.map((hit) => view(hit.event)), next_cursor, total };
   }
 
   /**
@@ -146,28 +113,11 @@ export class EventsQueryService {
     id: string,
     restrictions: readonly FilterSet[] = [],
   ): Promise<AuditEvent> {
-    const { body } = await this.client.search({
-      index: this.names.eventsPattern,
-      ignore_unavailable: true,
-      allow_no_indices: true,
-      body: {
-        size: 1,
-        query: {
-          bool: {
-            filter: [
-              { term: { company_id: scope.companyId } },
-              { term: { id } },
-              ...restrictionClauses(restrictions),
-            ],
-          },
-        },
-      },
-    });
-    const hit = (body.hits.hits as Hit[])[0];
-    if (!hit) {
+    const stored = await this.search.get(scope.companyId, id, restrictions);
+    if (!stored) {
       throw new ProblemException(404, 'not-found', 'Not Found', `No event with id "${id}".`);
     }
-    return scope.admin ? toAdminView(hit._source) : toOwnerView(hit._source);
+    return scope.admin ? toAdminView(stored) : toOwnerView(stored);
   }
 
   async histogram(
@@ -175,42 +125,8 @@ export class EventsQueryService {
     filters: EventFilters,
     interval: HistogramInterval,
   ): Promise<Histogram> {
-    const intervalOption =
-      interval.kind === 'fixed'
-        ? { fixed_interval: interval.value }
-        : { calendar_interval: interval.value };
-    const body = await this.search(filters, {
-      size: 0,
-      track_total_hits: true,
-      query: buildEventQuery(scope.companyId, filters),
-      aggs: {
-        over_time: {
-          date_histogram: {
-            field: 'timestamp',
-            ...intervalOption,
-            time_zone: 'UTC',
-            min_doc_count: 0,
-            extended_bounds: {
-              min: filters.from,
-              max: new Date(Date.parse(filters.to) - 1).toISOString(),
-            },
-          },
-        },
-      },
-    });
-    const buckets = (
-      body.aggregations?.over_time as { buckets: Array<{ key: number; doc_count: number }> }
-    ).buckets;
-    return {
-      interval: interval.value,
-      from: filters.from,
-      to: filters.to,
-      buckets: buckets.map((bucket) => ({
-        timestamp: new Date(bucket.key).toISOString(),
-        count: bucket.doc_count,
-      })),
-      total: (body.hits.total as { value: number }).value,
-    };
+    const { buckets, total } = await this.search.histogram(scope.companyId, filters, interval);
+    return { interval: interval.value, from: filters.from, to: filters.to, buckets, total };
   }
 
   async facets(
@@ -219,30 +135,7 @@ export class EventsQueryService {
     param: string,
     size: number,
   ): Promise<Facets> {
-    const body = await this.search(filters, {
-      size: 0,
-      track_total_hits: false,
-      query: buildEventQuery(scope.companyId, filters),
-      aggs: { top: { terms: { field: FACET_FIELDS[param], size } } },
-    });
-    const top = body.aggregations?.top as {
-      buckets: Array<{ key: string; doc_count: number }>;
-      sum_other_doc_count: number;
-    };
-    return {
-      field: param,
-      values: top.buckets.map((bucket) => ({ value: String(bucket.key), count: bucket.doc_count })),
-      other_count: top.sum_other_doc_count,
-    };
-  }
-
-  private async search(filters: EventFilters, body: Record<string, unknown>) {
-    const response = await this.client.search({
-      index: this.router.readIndicesFor(filters.from, filters.to).join(','),
-      ignore_unavailable: true,
-      allow_no_indices: true,
-      body,
-    });
-    return response.body;
+    const top = await this.search.facet(scope.companyId, filters, FACET_FIELDS[param], size);
+    return { field: param, values: top.values, other_count: top.otherCount };
   }
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { type Principal, viewerDetails } from '@auditlog/auth';
 import type { QueryParams } from '@auditlog/events';
-import { SelfAuditService } from '@auditlog/storage';
+import { SelfAuditService } from '@auditlog/self-audit';
 import { paramsDigest } from './page-cursor';
 
 const BUCKET_MS = 3_600_000;

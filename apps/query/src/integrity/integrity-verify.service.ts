@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
-import type { StoredEvent } from '@auditlog/events';
+import { type StoredEvent, toOwnerView } from '@auditlog/events';
 import { type Digest, Verifier, type VerifyReport } from '@auditlog/integrity';
 import { ProblemException } from '@auditlog/problem';
-import { DigestRepository, MAX_DIGESTS_PER_REQUEST } from '@auditlog/storage';
-import { toOwnerView } from '../events/events-query.service';
+import { DigestRepository, MAX_DIGESTS_PER_REQUEST } from '@auditlog/integrity-store';
+import { ReceivedEventsReader } from '@auditlog/opensearch';
 import { INTEGRITY_KEYS, type IntegrityKeys } from './integrity-keys';
 import type { IntegrityRange } from './integrity-range';
-import { ReceivedEventsReader } from './received-events.reader';
 
 const DAY_MS = 86_400_000;
 

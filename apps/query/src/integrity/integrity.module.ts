@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
-import { DigestRepository } from '@auditlog/storage';
+import { DigestRepository } from '@auditlog/integrity-store';
 import { IntegrityController } from './integrity.controller';
 import { INTEGRITY_KEYS, loadIntegrityKeys } from './integrity-keys';
 import { IntegrityVerifyService } from './integrity-verify.service';
-import { ReceivedEventsReader } from './received-events.reader';
 
 /**
  * Tamper evidence, read side: the verify and digests APIs and the public keys. Digests are
@@ -19,7 +18,6 @@ import { ReceivedEventsReader } from './received-events.reader';
       useFactory: (config: AppConfig) => loadIntegrityKeys(config.integrity),
     },
     DigestRepository,
-    ReceivedEventsReader,
     IntegrityVerifyService,
   ],
   exports: [IntegrityVerifyService],

@@ -1,6 +1,6 @@
 /**
  * The filter model shared by the query API and exports (SPEC §5). Parsed from query
- * parameters by `parseEventFilters`, translated to OpenSearch by `@auditlog/storage`.
+ * parameters by `parseEventFilters`, translated to OpenSearch by `@auditlog/opensearch`.
  * Values of one field are OR-ed, fields are AND-ed.
  */
 export interface EventFilters {

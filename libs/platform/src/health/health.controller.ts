@@ -5,10 +5,9 @@ import {
   HealthCheckService,
   HealthIndicatorService,
 } from '@nestjs/terminus';
-import type { Client } from '@opensearch-project/opensearch';
 import type { Redis } from 'ioredis';
-import { OPENSEARCH_CLIENT } from '@auditlog/storage';
 import { REDIS_CLIENT } from '../redis.provider';
+import { READINESS_PROBES, type ReadinessProbe } from './readiness';
 
 const CHECK_TIMEOUT_MS = 3_000;
 
@@ -26,7 +25,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    @Inject(OPENSEARCH_CLIENT) private readonly opensearch: Client,
+    @Inject(READINESS_PROBES) private readonly probes: readonly ReadinessProbe[],
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {}
 
@@ -40,11 +39,7 @@ export class HealthController {
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
-      () =>
-        this.probe('opensearch', async () => {
-          const { body } = await this.opensearch.cluster.health({ timeout: '2s' });
-          if (body.status === 'red') throw new Error('cluster status is red');
-        }),
+      ...this.probes.map((probe) => () => this.probe(probe.name, () => probe.check())),
       () =>
         this.probe('redis', async () => {
           if ((await this.redis.ping()) !== 'PONG') throw new Error('unexpected PING reply');

@@ -1,0 +1,124 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Client } from '@opensearch-project/opensearch';
+import { APP_CONFIG, type AppConfig } from '@auditlog/config';
+import { IndexNames } from './index-names';
+import { OPENSEARCH_CLIENT } from './opensearch.client';
+
+const PAGE_SIZE = 1000;
+const DAY_MS = 86_400_000;
+
+export interface CompanyActivity {
+  companyId: string;
+  firstReceivedAt: string;
+}
+
+/**
+ * Reads events by `received_at` (the sealing clock), not by `timestamp`. Index routing is
+ * by timestamp, which may precede `received_at` by up to the longest retention, so reads
+ * span that much earlier (and a day later for clock skew).
+ */
+@Injectable()
+export class ReceivedEventsReader {
+  private readonly longestRetentionMs: number;
+
+  constructor(
+    @Inject(OPENSEARCH_CLIENT) private readonly client: Client,
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly names: IndexNames,
+  ) {
+    const days = Math.max(1, ...config.retention.classes.map((retention) => retention.days));
+    this.longestRetentionMs = days * DAY_MS;
+  }
+
+  private indices(from: string, to: string): string {
+    const start = new Date(Date.parse(from) - this.longestRetentionMs).toISOString();
+    const end = new Date(Date.parse(to) + DAY_MS).toISOString();
+    return this.names.readIndicesFor(start, end).join(',');
+  }
+
+  /** Events of one company received in [from, to), in (received_at, id) order. */
+  async *scan<T>(
+    companyId: string,
+    from: string,
+    to: string,
+    source: string[] | { excludes: string[] },
+  ): AsyncGenerator<T> {
+    let after: Array<string | number> | undefined;
+    for (;;) {
+      const { body } = await this.client.search({
+        index: this.indices(from, to),
+        ignore_unavailable: true,
+        allow_no_indices: true,
+        body: {
+          size: PAGE_SIZE,
+          _source: source,
+          query: {
+            bool: {
+              filter: [
+                { term: { company_id: companyId } },
+                { range: { received_at: { gte: from, lt: to } } },
+              ],
+            },
+          },
+          sort: [{ received_at: 'asc' }, { id: 'asc' }],
+          ...(after ? { search_after: after } : {}),
+        },
+      });
+      const hits = body.hits.hits as Array<{ _source: T; sort: Array<string | number> }>;
+      for (const hit of hits) yield hit._source;
+      if (hits.length < PAGE_SIZE) return;
+      after = hits[hits.length - 1].sort;
+    }
+  }
+
+  /** Every company with events received in [from, to), with its first such instant. */
+  async companies(from: string, to: string): Promise<CompanyActivity[]> {
+    const found: CompanyActivity[] = [];
+    let after: Record<string, string> | undefined;
+    for (;;) {
+      const { body } = await this.client.search({
+        index: this.indices(from, to),
+        ignore_unavailable: true,
+        allow_no_indices: true,
+        body: {
+          size: 0,
+          query: { range: { received_at: { gte: from, lt: to } } },
+          aggs: {
+            companies: {
+              composite: {
+                size: 500,
+                sources: [{ company: { terms: { field: 'company_id' } } }],
+                ...(after ? { after } : {}),
+              },
+              aggs: {
+                first: {
+                  top_hits: { size: 1, sort: [{ received_at: 'asc' }], _source: ['received_at'] },
+                },
+              },
+            },
+          },
+        },
+      });
+      const aggregation = body.aggregations?.companies as unknown as
+        | CompositeAggregation<{
+            first: { hits: { hits: Array<{ _source: { received_at: string } }> } };
+          }>
+        | undefined;
+      if (!aggregation) return found;
+      for (const bucket of aggregation.buckets) {
+        found.push({
+          companyId: bucket.key.company,
+          firstReceivedAt: bucket.first.hits.hits[0]._source.received_at,
+        });
+      }
+      if (!aggregation.after_key || aggregation.buckets.length === 0) return found;
+      after = aggregation.after_key;
+    }
+  }
+}
+
+/** One page of a `composite` aggregation. */
+export interface CompositeAggregation<T> {
+  after_key?: Record<string, string>;
+  buckets: Array<{ key: Record<string, string> } & T>;
+}
