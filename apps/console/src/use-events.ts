@@ -105,10 +105,14 @@ export interface Loaded<T> {
   problem: Problem | null;
 }
 
-/** One request per `key`, aborted when the key changes. */
-export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, key: string): Loaded<T> {
+/** One request per `key`, aborted when the key changes; `null` waits (keeps the last answer). */
+export function useLoad<T>(
+  load: (signal: AbortSignal) => Promise<T>,
+  key: string | null,
+): Loaded<T> {
   const [state, setState] = useState<Loaded<T>>({ value: null, loading: true, problem: null });
   useEffect(() => {
+    if (key === null) return;
     const controller = new AbortController();
     setState((previous) => ({ ...previous, loading: true, problem: null }));
     load(controller.signal)
@@ -121,7 +125,7 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, key: strin
   return state;
 }
 
-export function useHistogram(params: Params, key: string): Loaded<Histogram> {
+export function useHistogram(params: Params, key: string | null): Loaded<Histogram> {
   return useLoad((signal) => api.histogram(params, signal), key);
 }
 
@@ -133,7 +137,7 @@ export const FACET_PANEL_FIELDS: readonly FacetField[] = [
   'target_type',
 ];
 
-export function useFacets(params: Params, key: string): Loaded<Facets[]> {
+export function useFacets(params: Params, key: string | null): Loaded<Facets[]> {
   return useLoad(
     (signal) =>
       Promise.all(FACET_PANEL_FIELDS.map((field) => api.facets(field, 8, params, signal))),

@@ -33,8 +33,10 @@ export function EventsView({ state, info, admin, canExport, catalog }: Props) {
   const params = useMemo(() => resolveParams(state, new Date()), [filtersKey, reloads]);
   const key = `${filtersKey}#${reloads}`;
   const search = useEventSearch(params, key);
-  const histogram = useHistogram(params, key);
-  const facets = useFacets(params, key);
+  // The table's request goes first; the histogram and facets follow once it has answered.
+  const sideKey = search.loading ? null : key;
+  const histogram = useHistogram(params, sideKey);
+  const facets = useFacets(params, sideKey);
   const { live, start, stop, pause, resume } = useLive(params, filtersKey, search.events);
 
   const events = useMemo(() => {
