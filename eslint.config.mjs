@@ -2,6 +2,103 @@ import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The lib graph (README "Lib graph", docs/adr/0091-lib-layout.md): each lib and the libs its
+ * production code may import. Anything not listed is forbidden, and no lib imports an app.
+ * Specs may also import @auditlog/testing. Apps import libs (never @auditlog/testing and
+ * never another app); tests, benches and scripts may import anything.
+ */
+const LIB_GRAPH = {
+  problem: [],
+  events: ['problem'],
+  integrity: ['events'],
+  config: ['integrity'],
+  opensearch: ['config', 'events'],
+  retention: ['config', 'events', 'opensearch'],
+  catalog: ['events', 'opensearch'],
+  'self-audit': ['events', 'opensearch', 'retention'],
+  'integrity-store': ['config', 'integrity', 'opensearch'],
+  'export-jobs': ['config', 'events', 'opensearch'],
+  auth: ['config', 'events', 'problem'],
+  platform: ['config', 'events', 'problem'],
+  testing: [
+    'problem',
+    'events',
+    'integrity',
+    'config',
+    'opensearch',
+    'retention',
+    'auth',
+    'platform',
+  ],
+};
+const APPS = ['ingest', 'query', 'export', 'maintenance', 'setup', 'console'];
+
+const throughAliases = {
+  group: ['**/libs/*/src/**', '../../libs/**'],
+  message: 'Import libs through @auditlog/<lib>.',
+};
+const noApps = {
+  regex: `(^|/)apps/|^(\\.\\./)+(${APPS.join('|')})/src(/|$)`,
+  message: 'Only tests, benches and scripts import an app; share code through a lib.',
+};
+
+function forbiddenLibs(allowed, self, why) {
+  return Object.keys(LIB_GRAPH)
+    .filter((lib) => lib !== self && !allowed.includes(lib))
+    .map((lib) => ({ name: `@auditlog/${lib}`, message: why }));
+}
+
+function boundaries(paths) {
+  return ['error', { patterns: [throughAliases, noApps], paths }];
+}
+
+const libBoundaries = Object.entries(LIB_GRAPH).flatMap(([lib, allowed]) => [
+  {
+    files: [`libs/${lib}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': boundaries(
+        forbiddenLibs(
+          allowed,
+          lib,
+          `libs/${lib} may import only ${allowed.join(', ') || 'no lib'} (the lib graph in eslint.config.mjs).`,
+        ),
+      ),
+    },
+  },
+  {
+    files: [`libs/${lib}/**/*.spec.ts`],
+    rules: {
+      'no-restricted-imports': boundaries(
+        forbiddenLibs(
+          [...allowed, 'testing'],
+          lib,
+          `libs/${lib} specs may import only ${[...allowed, 'testing'].join(', ')}.`,
+        ),
+      ),
+    },
+  },
+]);
+
+const appBoundaries = {
+  files: ['apps/**/*.ts', 'apps/**/*.tsx'],
+  rules: {
+    'no-restricted-imports': boundaries([
+      { name: '@auditlog/testing', message: 'Production code does not import the test harness.' },
+      {
+        name: '@auditlog/opensearch',
+        importNames: ['OPENSEARCH_CLIENT'],
+        message: 'Apps use repositories and EventSearch, not the raw OpenSearch client.',
+      },
+      {
+        name: '@opensearch-project/opensearch',
+        importNames: ['Client'],
+        message: 'Apps use repositories and EventSearch, not the raw OpenSearch client.',
+      },
+    ]),
+  },
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '**/*.js', '**/*.mjs', 'helm/**'] },
   eslint.configs.recommended,
@@ -43,6 +140,8 @@ export default tseslint.config(
       ],
     },
   },
+  ...libBoundaries,
+  appBoundaries,
   {
     files: [
       'libs/config/**',
