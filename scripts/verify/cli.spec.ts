@@ -3,14 +3,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { buildDigest, signingKeyFromPem } from '@auditlog/integrity';
 import {
-  buildDigest,
   EXAMPLE_EVENTS,
   EXAMPLE_KEY_ID,
   EXAMPLE_PRIVATE_KEY_PEM,
   EXAMPLE_PUBLIC_KEY_PEM,
-  signingKeyFromPem,
-} from '@auditlog/integrity';
+} from '@auditlog/testing';
 import { main } from './cli';
 
 function capture(): Writable & { text: string } {

@@ -5,7 +5,7 @@ import {
   EXAMPLE_KEY_ID,
   EXAMPLE_PRIVATE_KEY_PEM,
   EXAMPLE_PUBLIC_KEY_PEM,
-} from './integrity-test-vectors';
+} from '@auditlog/testing';
 import { describePublicKey, parsePublicKey, signingKeyFromPem } from './keys';
 
 const key = signingKeyFromPem(EXAMPLE_PRIVATE_KEY_PEM, EXAMPLE_KEY_ID);

@@ -5,4 +5,3 @@ export * from './installation-keys';
 export * from './digest';
 export * from './verifier';
 export * from './offline';
-export * from './integrity-test-vectors';

@@ -6,3 +6,4 @@ export * from './storage-fixtures';
 export * from './hostile-text';
 export * from './app-process';
 export * from './browser';
+export * from './integrity-vectors';
