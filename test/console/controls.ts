@@ -20,11 +20,11 @@ export async function pick(select: Locator, candidates: string[]): Promise<void>
       .evaluateAll((nodes) =>
         nodes.map((node) => ({ value: node.getAttribute('value') ?? '', label: node.textContent })),
       );
-    const found = options.find(
-      (option) =>
-        candidates.includes(option.value) ||
-        candidates.some((candidate) => (option.label ?? '').trim().includes(candidate)),
-    );
+    const found =
+      options.find((option) => candidates.includes(option.value)) ??
+      options.find((option) =>
+        candidates.some((candidate) => (option.label ?? '').trim() === candidate),
+      );
     if (found) {
       await select.selectOption(found.value);
       return;

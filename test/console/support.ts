@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Client } from '@opensearch-project/opensearch';
@@ -18,6 +18,12 @@ import {
   waitFor,
 } from '@auditlog/testing';
 import { dropExportQueue, startWorker, stopWorker, type WorkerProcess } from '../export/support';
+import {
+  dropMaintenanceQueue,
+  type MaintenanceProcess,
+  startMaintenanceProcess,
+  stopMaintenanceProcess,
+} from '../maintenance/support';
 import { COMPANY_A, COMPANY_B, type SeedInput, seedEvents } from './seed';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -109,8 +115,20 @@ export interface ConsoleStack {
  * the export worker from the production build, on free ports, with the suite's own index and
  * Redis key prefixes; the seed ingested through the ingest API and searchable.
  */
-export async function startConsoleStack(suite: string, env: Env = {}): Promise<ConsoleStack> {
-  const built = path.join(ROOT, 'dist', 'console', 'index.html');
+export interface ConsoleStackOptions {
+  /** Extra or overriding environment for every process. */
+  env?: Env;
+  /** Also run the maintenance worker (digest sealing for the integrity tab). */
+  maintenance?: boolean;
+}
+
+export async function startConsoleStack(
+  suite: string,
+  { env = {}, maintenance: withMaintenance = false }: ConsoleStackOptions = {},
+): Promise<ConsoleStack> {
+  // CONSOLE_DIR may name another build of the console (e.g. one not rebuilt under a running suite).
+  const consoleDir = process.env.CONSOLE_DIR ?? path.join(ROOT, 'dist', 'console');
+  const built = path.join(consoleDir, 'index.html');
   if (!existsSync(built))
     throw new Error(`${built} is missing: the console build failed (see the global setup output)`);
   const [ingestPort, queryPort, exportPort] = [
@@ -126,7 +144,7 @@ export async function startConsoleStack(suite: string, env: Env = {}): Promise<C
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     EXPORT_DIR: exportDir,
     EXPORT_MAINTENANCE_INTERVAL_SECONDS: '0',
-    CONSOLE_DIR: path.join(ROOT, 'dist', 'console'),
+    CONSOLE_DIR: consoleDir,
     CONSOLE_EXPORT_URL: exportUrl,
     CONSOLE_PUBLIC_URL: queryUrl,
     CORS_ALLOWED_ORIGINS: queryUrl,
@@ -137,9 +155,11 @@ export async function startConsoleStack(suite: string, env: Env = {}): Promise<C
   const client: Client = testClient();
   const served: Served[] = [];
   let worker: WorkerProcess | undefined;
+  let maintenance: MaintenanceProcess | undefined;
 
   const stopAll = async () => {
     await stopWorker(worker);
+    await stopMaintenanceProcess(maintenance);
     await Promise.all(served.map((app) => stop(app.child)));
   };
   try {
@@ -152,10 +172,17 @@ export async function startConsoleStack(suite: string, env: Env = {}): Promise<C
       ])),
     );
     worker = await startWorker(ROOT, setup.env);
+    if (withMaintenance) maintenance = await startMaintenanceProcess(setup.env);
   } catch (error) {
     await stopAll();
     throw error;
   }
+  const logs = () =>
+    [
+      ...served.map((app) => `--- ${app.name}\n${app.output()}`),
+      `--- export worker\n${worker?.output() ?? ''}`,
+      `--- maintenance\n${maintenance?.output() ?? ''}`,
+    ].join('\n');
   const ingestUrl = `http://127.0.0.1:${ingestPort}`;
   const admin = adminToken(setup.jwtSecret, { expiresIn: '2h' });
 
@@ -228,14 +255,14 @@ export async function startConsoleStack(suite: string, env: Env = {}): Promise<C
       return JSON.parse(text) as ViewerToken;
     },
     console: (query = '') => `${queryUrl}/console/${query ? `?${query.replace(/^\?/, '')}` : ''}`,
-    logs: () =>
-      [...served.map((app) => `--- ${app.name}\n${app.output()}`), worker?.output() ?? ''].join(
-        '\n',
-      ),
+    logs,
     async stop() {
       await stopAll();
+      // What the apps printed, kept for a failing run: <tmp>/auditlog-<suite>-stack.log.
+      writeFileSync(path.join(tmpdir(), `auditlog-${suite}-stack.log`), logs());
       await dropPrefix(client, setup.indexPrefix);
       await dropExportQueue(setup.env.REDIS_URL ?? '', setup.indexPrefix);
+      if (withMaintenance) await dropMaintenanceQueue(setup.env.REDIS_URL ?? '', setup.indexPrefix);
       await dropRedisKeys(setup.env.REDIS_URL ?? '', setup.indexPrefix);
       await client.close();
       rmSync(exportDir, { recursive: true, force: true });

@@ -12,6 +12,7 @@ export const NAMES = {
     token: 'Company-owner or admin token (JWT)',
     submit: 'Sign in',
   },
+  signOut: 'Sign out',
   tabs: { events: 'Events', exports: 'Exports', integrity: 'Integrity' },
   filters: {
     range: 'Time range',
@@ -20,8 +21,8 @@ export const NAMES = {
     action: 'Action',
     category: 'Category',
     operation: 'Operation',
-    actorType: 'Identity type',
-    user: 'User',
+    actorType: 'Actor type',
+    user: 'User (id or email)',
     targetType: 'Target type',
     targetId: 'Target id',
     project: 'Project',
@@ -29,7 +30,7 @@ export const NAMES = {
     service: 'Service',
     outcome: 'Outcome',
     sourceTool: 'Source tool',
-    ip: 'IP address or CIDR',
+    ip: 'IP or CIDR',
     taskId: 'Task id',
     agentId: 'Agent id',
     flowId: 'Flow id',
@@ -39,7 +40,7 @@ export const NAMES = {
     reset: 'Reset',
   },
   table: 'Events',
-  detail: 'Event details',
+  detail: 'Event detail',
   changes: 'Changes',
   live: 'Live',
   export: {
@@ -53,8 +54,10 @@ export const NAMES = {
   },
   integrity: { verify: 'Verify' },
   company: 'Company',
+  /** The histogram is an image whose name starts with this and gives the total. */
   histogram: 'Events over time',
   facets: 'Facets',
+  empty: 'No events match these filters in this time range.',
 } as const;
 
 /**
@@ -96,12 +99,12 @@ export function newestFirst(seeded: SeedInput[], ids: string[]): string[] {
   return [...ids].sort((left, right) => (at.get(right) ?? 0) - (at.get(left) ?? 0));
 }
 
-/** Signs in at the prompt with an owner or admin JWT and waits for the events view. */
-export async function signInWithJwt(page: Page, consoleUrl: string, jwt: string): Promise<void> {
-  await page.goto(consoleUrl);
+/** Opens `url` (any console link), signs in at the prompt with a JWT, waits until signed in. */
+export async function signInWithJwt(page: Page, url: string, jwt: string): Promise<void> {
+  await page.goto(url);
   await page.getByLabel(NAMES.signIn.token).fill(jwt);
   await page.getByRole('button', { name: NAMES.signIn.submit }).click();
-  await eventsTable(page).waitFor();
+  await page.getByRole('button', { name: NAMES.signOut }).waitFor();
 }
 
 export function eventsTable(page: Page): Locator {
@@ -126,6 +129,21 @@ export async function changeRows(page: Page): Promise<string[][]> {
 /** The query string of the page's URL as a list of [name, value]. */
 export function urlParams(page: Page): Array<[string, string]> {
   return [...new URL(page.url()).searchParams.entries()];
+}
+
+/** Waits for the table's empty state (the search answered with nothing), then no rows. */
+export async function expectNoRows(page: Page): Promise<void> {
+  await page.getByText(NAMES.empty).waitFor();
+  expect(await tableRowIds(page)).toEqual([]);
+}
+
+/** The total the histogram announces (its accessible name), e.g. 3 for "…: 3 events from…". */
+export async function histogramTotal(page: Page): Promise<number> {
+  const chart = page.getByRole('img', { name: new RegExp(`^${NAMES.histogram}: `) });
+  const label = (await chart.getAttribute('aria-label')) ?? '';
+  const match = /: ([\d,]+) events? from/.exec(label);
+  if (!match) throw new Error(`no total in the histogram's name: ${label}`);
+  return Number(match[1].replace(/,/g, ''));
 }
 
 export async function applyFilters(page: Page): Promise<void> {
