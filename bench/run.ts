@@ -71,9 +71,13 @@ async function main(): Promise<void> {
     REDIS_URL: services.redisUrl,
   };
   const machine = await describeMachine(services.opensearchUrl);
-  log('building the apps (npm run build)');
-  const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit', env });
-  if (build.status !== 0) throw new Error('npm run build failed');
+  if (options.build) {
+    log('building the apps (npm run build)');
+    const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit', env });
+    if (build.status !== 0) throw new Error('npm run build failed');
+  } else {
+    log('--no-build: running the existing dist/');
+  }
 
   const ingest = await runBenchmark('ingest', env, date);
   const query = await runBenchmark('query', env, date);

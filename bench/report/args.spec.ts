@@ -44,7 +44,12 @@ describe('parseBenchOptions', () => {
       events: 100_000,
       only: new Set(['ingest', 'query', 'export']),
       resultsDir: 'bench/results',
+      build: true,
     });
+  });
+
+  it('skips the build with --no-build', () => {
+    expect(parseBenchOptions(['--no-build']).build).toBe(false);
   });
 
   it('reads the scale knob, a subset and the results dir', () => {

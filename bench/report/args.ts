@@ -32,9 +32,14 @@ export interface BenchOptions {
   events: number;
   only: Set<BenchmarkName>;
   resultsDir: string;
+  /** `--no-build`: use the existing dist/ (rebuild it first with tsc + tsc-alias). */
+  build: boolean;
 }
 
-/** Options of `npm run bench`: `--events 1e5`, `--only ingest,query`, `--results-dir`. */
+/**
+ * Options of `npm run bench`: `--events 1e5`, `--only ingest,query`, `--results-dir`,
+ * `--no-build` (skip `npm run build`, which deletes dist/ under anything running from it).
+ */
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
@@ -42,6 +47,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       events: { type: 'string', default: '1e5' },
       only: { type: 'string', default: BENCHMARK_NAMES.join(',') },
       'results-dir': { type: 'string', default: 'bench/results' },
+      'no-build': { type: 'boolean', default: false },
     },
   });
   const only = values.only.split(',').map((name) => name.trim());
@@ -52,5 +58,6 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     events: parseCount(values.events),
     only: new Set(only as BenchmarkName[]),
     resultsDir: values['results-dir'],
+    build: !values['no-build'],
   };
 }
