@@ -25,7 +25,7 @@ import {
   dropPrefix,
   launchChromium,
   newConsoleContext,
-  startAppProcess,
+  startProcess,
 } from '@auditlog/testing';
 import { NAMES } from '../../test/console/ui';
 import { parseCount, resultsDate } from '../report/args';
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
     `console benchmark: ${EVENTS} events over ${DAYS} days, prefix ${PREFIX}, ${ITERATIONS} iterations; ` +
       `JS shipped ${(javascript.gzipBytes / 1024).toFixed(1)} KiB gzip in ${javascript.files} files`,
   );
-  const app: AppProcess = await startAppProcess(
+  const app: AppProcess = await startProcess(
     'query',
     {
       OPENSEARCH_URL,

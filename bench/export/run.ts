@@ -5,11 +5,10 @@
  * N rows (a fresh worker per measurement; VmHWM from /proc). Default N: 1,000,000.
  * `--worker-heap-mib M` runs the worker with `--max-old-space-size=M`.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client } from '@opensearch-project/opensearch';
@@ -17,7 +16,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { eventDocumentId, IndexNames } from '@auditlog/opensearch';
-import { dropPrefix } from '@auditlog/testing';
+import { type AppProcess, dropPrefix, startProcess } from '@auditlog/testing';
 import { EXPORT_QUEUE } from '@auditlog/export-jobs';
 import { benchEvent } from '../query/dataset';
 
@@ -133,13 +132,6 @@ async function rawScan(client: Client, company: string, from: string, to: string
   }
 }
 
-function startProcess(main: string, extra: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, [resolve(main)], {
-    env: { ...env, ...extra },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-}
-
 async function until<T>(
   probe: () => Promise<T | undefined>,
   what: string,
@@ -161,28 +153,14 @@ function peakRssMiB(pid: number): number {
   return match ? Number(match[1]) / 1024 : NaN;
 }
 
-async function startWorker(): Promise<ChildProcess> {
+/** The export worker, from the build, through the test harness (a capped heap if asked). */
+function startWorker(): Promise<AppProcess> {
   const heap = args['worker-heap-mib'];
-  const worker = startProcess('dist/apps/export/src/worker/main.js', {
-    LOG_LEVEL: 'info',
+  return startProcess('export-worker', env, {
     // A capped heap shows whether the worker needs memory in proportion to the rows.
-    ...(heap ? { NODE_OPTIONS: `--max-old-space-size=${heap}` } : {}),
-  });
-  let output = '';
-  worker.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await until(
-    () => Promise.resolve(output.includes('export worker ready') ? true : undefined),
-    'worker start',
-    120_000,
-  );
-  return worker;
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    child.once('exit', () => done());
-    child.kill('SIGTERM');
+    ...(heap ? { nodeArgs: [`--max-old-space-size=${heap}`] } : {}),
+    echo: false,
+    startTimeoutMs: 120_000,
   });
 }
 
@@ -217,7 +195,7 @@ async function exportJob(
     const { id } = (await created.json()) as { id: string };
     let peak = 0;
     const record = await until(async () => {
-      peak = Math.max(peak, peakRssMiB(worker.pid ?? 0));
+      peak = Math.max(peak, peakRssMiB(worker.child.pid ?? 0));
       const response = await fetch(`http://127.0.0.1:${PORT}/v1/exports/${id}`, { headers });
       const body = (await response.json()) as {
         status: string;
@@ -228,27 +206,23 @@ async function exportJob(
       return body.status === 'completed' ? body : undefined;
     }, `${format} export`);
     const seconds = (performance.now() - started) / 1000;
-    peak = Math.max(peak, peakRssMiB(worker.pid ?? 0));
+    peak = Math.max(peak, peakRssMiB(worker.child.pid ?? 0));
     fs.rmSync(join(EXPORT_DIR, `${id}.${format}`), { force: true });
     return { format, rows: record.rows, seconds, peakRssMiB: Math.round(peak * 10) / 10 };
   } finally {
-    await stop(worker);
+    await worker.kill();
   }
 }
 
 async function main(): Promise<void> {
   const client = new Client({ node: OPENSEARCH_URL });
   log(`export benchmark: ${EVENTS} events (+${SMALL} for the 100k RSS point), prefix ${PREFIX}`);
-  const api = startProcess('dist/apps/export/src/main.js', {
-    PORT: String(PORT),
-    HOST: '127.0.0.1',
+  const api = await startProcess('export', env, {
+    port: PORT,
+    waitFor: '/health/ready',
+    startTimeoutMs: 120_000,
   });
   try {
-    await until(
-      async () => ((await fetch(`http://127.0.0.1:${PORT}/health/ready`)).ok ? true : undefined),
-      'export API start',
-      120_000,
-    );
     const now = Date.now();
     const from = new Date(now - (DAYS + 1) * DAY).toISOString();
     // Before the audit_log.exported events the export jobs add to the same companies.
@@ -324,7 +298,7 @@ async function main(): Promise<void> {
       log(`wrote ${args.out}`);
     }
   } finally {
-    await stop(api);
+    await api.kill();
     fs.rmSync(EXPORT_DIR, { recursive: true, force: true });
     if (!args.keep) {
       await dropPrefix(client, PREFIX);

@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from '@opensearch-project/opensearch';
 import { normalizeEvent, type StoredEvent } from '@auditlog/events';
-import { type AppProcess, dropPrefix, startAppProcess } from '@auditlog/testing';
+import { type AppProcess, dropPrefix, startProcess } from '@auditlog/testing';
 import { parseCount, parseCountList } from '../report/args';
 import type { IngestLevel, IngestResult, IngestSide } from '../report/results';
 import { round } from '../report/stats';
@@ -86,7 +86,7 @@ interface Ingest {
 function startIngest(prefix: string, secret: string, workers: number): Promise<AppProcess> {
   const keyHash = createHash('sha256').update(secret).digest('hex');
   const profile = values['profile-dir'];
-  return startAppProcess(
+  return startProcess(
     'ingest',
     {
       OPENSEARCH_URL,

@@ -12,7 +12,7 @@ import { Client } from '@opensearch-project/opensearch';
 import jwt from 'jsonwebtoken';
 import { parseEventFilters, type QueryParams } from '@auditlog/events';
 import { buildEventQuery, eventSort, IndexNames } from '@auditlog/opensearch';
-import { type AppProcess, dropPrefix, startAppProcess } from '@auditlog/testing';
+import { type AppProcess, dropPrefix, startProcess } from '@auditlog/testing';
 import { parseCount } from '../report/args';
 import { markdownTable } from '../report/markdown';
 import type { QueryResult } from '../report/results';
@@ -60,7 +60,7 @@ function cases(now: number): Case[] {
 }
 
 function startQueryApp(): Promise<AppProcess> {
-  return startAppProcess(
+  return startProcess(
     'query',
     {
       OPENSEARCH_URL,

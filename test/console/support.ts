@@ -7,23 +7,21 @@ import { Redis } from 'ioredis';
 import type { Env } from '@auditlog/config';
 import {
   adminToken,
+  type AppProcess,
   dropPrefix,
   freePort,
   keyLine,
   newSecret,
   ownerToken,
+  startProcess,
+  stopProcess,
   testClient,
   testEnvironment,
   type TestKey,
   waitFor,
 } from '@auditlog/testing';
-import { dropExportQueue, startWorker, stopWorker, type WorkerProcess } from '../export/support';
-import {
-  dropMaintenanceQueue,
-  type MaintenanceProcess,
-  startMaintenanceProcess,
-  stopMaintenanceProcess,
-} from '../maintenance/support';
+import { dropExportQueue } from '../export/support';
+import { dropMaintenanceQueue } from '../maintenance/support';
 import { COMPANY_A, COMPANY_B, type SeedInput, seedEvents } from './seed';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -154,12 +152,12 @@ export async function startConsoleStack(
   const ingestKey = setup.keys.producer.secret;
   const client: Client = testClient();
   const served: Served[] = [];
-  let worker: WorkerProcess | undefined;
-  let maintenance: MaintenanceProcess | undefined;
+  let worker: AppProcess | undefined;
+  let maintenance: AppProcess | undefined;
 
   const stopAll = async () => {
-    await stopWorker(worker);
-    await stopMaintenanceProcess(maintenance);
+    await stopProcess(worker);
+    await maintenance?.stop();
     await Promise.all(served.map((app) => stop(app.child)));
   };
   try {
@@ -171,8 +169,8 @@ export async function startConsoleStack(
         startBuilt('export', setup.env, exportPort),
       ])),
     );
-    worker = await startWorker(ROOT, setup.env);
-    if (withMaintenance) maintenance = await startMaintenanceProcess(setup.env);
+    worker = await startProcess('export-worker', setup.env, { cwd: ROOT });
+    if (withMaintenance) maintenance = await startProcess('maintenance', setup.env);
   } catch (error) {
     await stopAll();
     throw error;

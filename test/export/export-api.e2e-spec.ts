@@ -12,9 +12,12 @@ import request from 'supertest';
 import type { StoredEvent } from '@auditlog/events';
 import {
   adminToken,
+  type AppProcess,
   dropPrefix,
   ownerToken,
   startApp,
+  startProcess,
+  stopProcess,
   storedDocuments,
   testClient,
   testEnvironment,
@@ -25,14 +28,7 @@ import type { MaintenanceResult } from '../../apps/maintenance/src/exports/expor
 import { MaintenanceJob, runJob, startMaintenance } from '../maintenance/support';
 import { seedEvents, storedEvent, type SeedEvent } from '../query/seed';
 import { expectedCells, HEADERS, ownerView } from './expected';
-import {
-  binary,
-  dropExportQueue,
-  ensureBuild,
-  startWorker,
-  stopWorker,
-  type WorkerProcess,
-} from './support';
+import { binary, dropExportQueue, ensureBuild } from './support';
 
 const HOSTILE = ['=1+2', '+SUM(A1)', '-2+3', '@cmd', '\tTAB', '\rCR', 'plain, "quoted"\nline'];
 const WEBHOOK_SECRET = 'w'.repeat(40);
@@ -84,7 +80,7 @@ describe('export API: streamed downloads and export jobs', () => {
   const now = Date.now();
   let client: Client;
   let app: INestApplication;
-  let worker: WorkerProcess | undefined;
+  let worker: AppProcess | undefined;
   let buildDir: string;
   let acmeEvents: StoredEvent[];
   const hooks: Array<{ headers: Record<string, string | string[] | undefined>; body: string }> = [];
@@ -144,7 +140,7 @@ describe('export API: streamed downloads and export jobs', () => {
   }, 600_000);
 
   afterAll(async () => {
-    await stopWorker(worker);
+    await stopProcess(worker);
     await app?.close();
     await dropExportQueue(setup.env.REDIS_URL as string, setup.indexPrefix);
     hookServer?.close();
@@ -298,7 +294,7 @@ describe('export API: streamed downloads and export jobs', () => {
       const third = await create(body, globex);
       expect(third.status).toBe(429);
       expect(third.headers['retry-after']).toBe('30');
-      worker = await startWorker(buildDir, setup.env);
+      worker = await startProcess('export-worker', setup.env, { cwd: buildDir });
       const done = await Promise.all(
         [first, second].map((response) =>
           waitFor(

@@ -7,9 +7,12 @@ import type { Client } from '@opensearch-project/opensearch';
 import request from 'supertest';
 import type { Digest } from '@auditlog/integrity';
 import {
+  type AppProcess,
   dropPrefix,
   ownerToken,
   startApp,
+  startProcess,
+  stopProcess,
   testClient,
   testEnvironment,
   waitFor,
@@ -20,14 +23,7 @@ import { QueryModule } from '../../apps/query/src/query.module';
 import { main as verifyCli } from '../../scripts/verify/cli';
 import { storeReceived } from '../integrity-seed';
 import { MaintenanceJob, runJob, startMaintenance } from '../maintenance/support';
-import {
-  binary,
-  dropExportQueue,
-  ensureBuild,
-  startWorker,
-  stopWorker,
-  type WorkerProcess,
-} from './support';
+import { binary, dropExportQueue, ensureBuild } from './support';
 
 const MINUTE = 60_000;
 /** Events per sealed minute; AUDITLOG_EXPORT_INTEGRITY_EVENTS scales the run. */
@@ -60,7 +56,7 @@ describe('export jobs with include_integrity: digests, manifest, offline verific
   let client: Client;
   let query: INestApplication;
   let app: INestApplication;
-  let worker: WorkerProcess | undefined;
+  let worker: AppProcess | undefined;
 
   beforeAll(async () => {
     client = testClient();
@@ -81,11 +77,11 @@ describe('export jobs with include_integrity: digests, manifest, offline verific
     } finally {
       await maintenance.close();
     }
-    worker = await startWorker(await building, setup.env);
+    worker = await startProcess('export-worker', setup.env, { cwd: await building });
   }, 600_000);
 
   afterAll(async () => {
-    await stopWorker(worker);
+    await stopProcess(worker);
     await app?.close();
     await query?.close();
     await dropExportQueue(setup.env.REDIS_URL as string, setup.indexPrefix);

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -8,24 +7,20 @@ import type { Client } from '@opensearch-project/opensearch';
 import { parse as parseCsv } from 'csv-parse/sync';
 import request from 'supertest';
 import {
+  type AppProcess,
   dropPrefix,
   ownerToken,
   startApp,
+  startProcess,
+  startThrowawayRedis,
+  stopProcess,
   testClient,
   testEnvironment,
+  type ThrowawayRedis,
   waitFor,
 } from '@auditlog/testing';
 import { ExportModule } from '../../apps/export/src/export.module';
-import {
-  bulkSeed,
-  ensureBuild,
-  startOwnRedis,
-  startWorker,
-  stopProcess,
-  stopWorker,
-  type WorkerProcess,
-  binary,
-} from './support';
+import { binary, bulkSeed, ensureBuild } from './support';
 
 /** EXPORT_KILL_ROWS scales the data set; the issue asks for 200,000. */
 const ROWS = Number(process.env.EXPORT_KILL_ROWS ?? 200_000);
@@ -56,10 +51,10 @@ describe('export jobs survive a killed worker and a restarted Redis', () => {
   const spacingMs = Math.max(1, Math.floor((20 * 3_600_000) / ROWS));
   const filters = { from: new Date(newest - 21 * 3_600_000).toISOString() };
   let client: Client;
-  let redis: ChildProcess | undefined;
+  let redis: ThrowawayRedis | undefined;
   let app: INestApplication;
   let buildDir: string;
-  let worker: WorkerProcess | undefined;
+  let worker: AppProcess | undefined;
 
   const read = async (id: string): Promise<ExportBody> =>
     (
@@ -88,23 +83,23 @@ describe('export jobs survive a killed worker and a restarted Redis', () => {
   beforeAll(async () => {
     client = testClient();
     const building = ensureBuild();
-    redis = await startOwnRedis(REDIS_PORT);
+    redis = await startThrowawayRedis(REDIS_PORT);
     app = await startApp('export', ExportModule, setup.env);
     await bulkSeed(client, setup.indexPrefix, 'acme', ROWS, newest, spacingMs);
     buildDir = await building;
   }, 600_000);
 
   afterAll(async () => {
-    await stopWorker(worker);
+    await stopProcess(worker);
     await app?.close();
-    await stopProcess(redis);
+    await redis?.stop();
     await dropPrefix(client, setup.indexPrefix);
     await client.close();
     fs.rmSync(exportDir, { recursive: true, force: true });
   }, 60_000);
 
   it(`finishes a ${ROWS}-row job after its worker is SIGKILLed mid-way: every row once, never stuck running`, async () => {
-    worker = await startWorker(buildDir, setup.env);
+    worker = await startProcess('export-worker', setup.env, { cwd: buildDir });
     const id = await create('csv');
     const midway = await waitFor(
       async () => {
@@ -114,13 +109,13 @@ describe('export jobs survive a killed worker and a restarted Redis', () => {
       },
       { timeoutMs: 120_000, intervalMs: 100 },
     );
-    await stopWorker(worker, 'SIGKILL');
+    await stopProcess(worker, 'SIGKILL');
     expect(midway.rows).toBeLessThan(ROWS);
     expect((await read(id)).status).toBe('running');
     expect(partsOf(id).some((name) => name.endsWith('.part'))).toBe(true);
 
     // A new worker takes the stalled job over once the dead worker's lock expires.
-    worker = await startWorker(buildDir, setup.env);
+    worker = await startProcess('export-worker', setup.env, { cwd: buildDir });
     const record = await ended(id, 240_000);
     expect(record).toMatchObject({ status: 'completed', rows: ROWS, error: null, progress: 100 });
     expect(partsOf(id)).toEqual([`${id}.csv`]);
@@ -144,7 +139,7 @@ describe('export jobs survive a killed worker and a restarted Redis', () => {
   }, 420_000);
 
   it('ends completed (whole file) or failed (clear error, no file) when Redis restarts mid-job', async () => {
-    worker ??= await startWorker(buildDir, setup.env);
+    worker ??= await startProcess('export-worker', setup.env, { cwd: buildDir });
     const id = await create('ndjson');
     await waitFor(
       async () => {
@@ -154,8 +149,7 @@ describe('export jobs survive a killed worker and a restarted Redis', () => {
       },
       { timeoutMs: 120_000, intervalMs: 100 },
     );
-    await stopProcess(redis, 'SIGKILL');
-    redis = await startOwnRedis(REDIS_PORT);
+    await redis?.restart();
 
     const record = await ended(id, 180_000);
     if (record.status === 'completed') {

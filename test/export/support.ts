@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Client } from '@opensearch-project/opensearch';
@@ -6,10 +5,7 @@ import type request from 'supertest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { EXPORT_QUEUE } from '@auditlog/export-jobs';
-import type { Env } from '@auditlog/config';
 import { eventDocumentId, IndexNames } from '@auditlog/opensearch';
-import { waitFor } from '@auditlog/testing';
-import { pingRedis } from '../../scripts/services/redis';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -25,62 +21,6 @@ export function ensureBuild(): Promise<string> {
     );
   }
   return Promise.resolve(ROOT);
-}
-
-export interface WorkerProcess {
-  child: ChildProcess;
-  output: () => string;
-}
-
-/** Starts the compiled export worker and waits for "export worker ready". */
-export async function startWorker(buildDir: string, env: Env): Promise<WorkerProcess> {
-  const child = spawn(
-    process.execPath,
-    [path.join(buildDir, 'dist/apps/export/src/worker/main.js')],
-    {
-      cwd: buildDir,
-      env: { PATH: process.env.PATH, ...env, LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await waitFor(
-    () => {
-      if (child.exitCode !== null) throw new Error(`worker exited ${child.exitCode}: ${output}`);
-      return Promise.resolve(output.includes('export worker ready'));
-    },
-    { timeoutMs: 90_000, intervalMs: 200 },
-  );
-  return { child, output: () => output };
-}
-
-export function stopWorker(worker: WorkerProcess | undefined, signal: NodeJS.Signals = 'SIGTERM') {
-  return stopProcess(worker?.child, signal);
-}
-
-/** A throwaway redis-server of the suite's own (never the shared one), without persistence. */
-export async function startOwnRedis(port: number): Promise<ChildProcess> {
-  const redis = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  await waitFor(async () => {
-    if (redis.exitCode !== null)
-      throw new Error(`redis-server on ${port} exited ${redis.exitCode}`);
-    return (await pingRedis('127.0.0.1', port)) === 'pong';
-  });
-  return redis;
-}
-
-export function stopProcess(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM') {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill(signal);
-  });
 }
 
 /** Minimal stored events, written straight into the daily index with `_bulk` (fast). */

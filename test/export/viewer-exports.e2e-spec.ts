@@ -7,9 +7,12 @@ import request from 'supertest';
 import type { StoredEvent } from '@auditlog/events';
 import {
   adminToken,
+  type AppProcess,
   dropPrefix,
   ownerToken,
   startApp,
+  startProcess,
+  stopProcess,
   storedDocuments,
   testClient,
   testEnvironment,
@@ -18,14 +21,7 @@ import {
 import { ExportModule } from '../../apps/export/src/export.module';
 import { QueryModule } from '../../apps/query/src/query.module';
 import { seedEvents, type SeedEvent } from '../query/seed';
-import {
-  binary,
-  dropExportQueue,
-  ensureBuild,
-  startWorker,
-  stopWorker,
-  type WorkerProcess,
-} from './support';
+import { binary, dropExportQueue, ensureBuild } from './support';
 
 const now = Date.now();
 const since = new Date(now - 3_600_000).toISOString();
@@ -61,7 +57,7 @@ describe('viewer sessions on the export API', () => {
   let client: Client;
   let query: INestApplication;
   let exportApp: INestApplication;
-  let worker: WorkerProcess | undefined;
+  let worker: AppProcess | undefined;
   let buildDir: string;
   let exporter: string;
   let viewOnly: string;
@@ -106,7 +102,7 @@ describe('viewer sessions on the export API', () => {
   }, 600_000);
 
   afterAll(async () => {
-    await stopWorker(worker);
+    await stopProcess(worker);
     await exportApp?.close();
     await query?.close();
     await dropExportQueue(setup.env.REDIS_URL as string, setup.indexPrefix);
@@ -168,7 +164,7 @@ describe('viewer sessions on the export API', () => {
     });
     expect(ownerJob.status).toBe(202);
 
-    worker = await startWorker(buildDir, setup.env);
+    worker = await startProcess('export-worker', setup.env, { cwd: buildDir });
     for (const [job, bearer] of [
       [id, exporter],
       [ownerJob.body.id as string, owner],

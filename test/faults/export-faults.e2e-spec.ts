@@ -6,22 +6,18 @@ import type { INestApplication } from '@nestjs/common';
 import type { Client } from '@opensearch-project/opensearch';
 import request from 'supertest';
 import {
+  type AppProcess,
   dropPrefix,
   ownerToken,
   startApp,
+  startProcess,
+  stopProcess,
   testClient,
   testEnvironment,
   waitFor,
 } from '@auditlog/testing';
 import { ExportModule } from '../../apps/export/src/export.module';
-import {
-  bulkSeed,
-  ensureBuild,
-  startWorker,
-  stopWorker,
-  type WorkerProcess,
-  dropExportQueue,
-} from '../export/support';
+import { bulkSeed, ensureBuild, dropExportQueue } from '../export/support';
 
 /** Rows whose CSV is several times larger than the 2 MiB file system below. */
 const ROWS = 30_000;
@@ -42,7 +38,7 @@ describe('export directory full', () => {
   let mounted = false;
   let client: Client;
   let app: INestApplication;
-  let worker: WorkerProcess | undefined;
+  let worker: AppProcess | undefined;
 
   beforeAll(async () => {
     try {
@@ -60,11 +56,11 @@ describe('export directory full', () => {
     const building = ensureBuild();
     app = await startApp('export', ExportModule, setup.env);
     await bulkSeed(client, setup.indexPrefix, 'acme', ROWS, newest, 1000);
-    worker = await startWorker(await building, setup.env);
+    worker = await startProcess('export-worker', setup.env, { cwd: await building });
   }, 600_000);
 
   afterAll(async () => {
-    await stopWorker(worker);
+    await stopProcess(worker);
     await app?.close();
     await dropExportQueue(setup.env.REDIS_URL as string, setup.indexPrefix);
     if (mounted) execFileSync('umount', [mountPoint]);

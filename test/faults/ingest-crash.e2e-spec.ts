@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Client } from '@opensearch-project/opensearch';
 import {
   type AppProcess,
-  startAppProcess,
+  startProcess,
   testClient,
   testEnvironment,
   waitFor,
@@ -31,7 +31,7 @@ describe('ingest process SIGKILLed with requests in flight', () => {
 
   beforeAll(async () => {
     client = testClient();
-    ingest = await startAppProcess('ingest', env, { logFile });
+    ingest = await startProcess('ingest', env, { logFile });
   }, 90_000);
 
   afterAll(() => tearDown({ fleet, ingest, client, prefix: setup.indexPrefix }), 60_000);
@@ -75,7 +75,7 @@ describe('ingest process SIGKILLed with requests in flight', () => {
     const storedUnacknowledged = snapshot.ids.length - acknowledgedAtKill.size;
 
     // Same port, same configuration: the producers' retries reach the new process.
-    ingest = await startAppProcess('ingest', env, { logFile, port: ingest.port });
+    ingest = await startProcess('ingest', env, { logFile, port: ingest.port });
     await waitFor(
       () => Promise.resolve(producers.acknowledged.size >= acknowledgedAtKill.size + 2000),
       {

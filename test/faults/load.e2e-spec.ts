@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type AppProcess, startAppProcess, testClient, testEnvironment } from '@auditlog/testing';
+import { type AppProcess, startProcess, testClient, testEnvironment } from '@auditlog/testing';
 import { expectStoredExactlyAcknowledged, fleetFor, tearDown } from './support/outcome';
 import type { ProducerFleet } from './support/producers';
 import { readStoredEvents } from './support/stored-events';
@@ -25,7 +25,7 @@ describe(`load: ${PRODUCERS} concurrent producers for ${SECONDS} s`, () => {
   let fleet: ProducerFleet | undefined;
 
   beforeAll(async () => {
-    ingest = await startAppProcess(
+    ingest = await startProcess(
       'ingest',
       { ...setup.env, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
       { logFile: path.join(os.tmpdir(), `${setup.indexPrefix}.log`) },

@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from '@opensearch-project/opensearch';
-import { type AppProcess, startAppProcess, testEnvironment, waitFor } from '@auditlog/testing';
+import { type AppProcess, startProcess, testEnvironment, waitFor } from '@auditlog/testing';
 import { expectStoredExactlyAcknowledged, fleetFor, tearDown } from './support/outcome';
 import { type OwnOpenSearch, ownOpenSearch } from './support/own-opensearch';
 import type { ProducerFleet } from './support/producers';
@@ -31,7 +31,7 @@ describe('ingest while OpenSearch is SIGKILLed and restarted three times', () =>
   beforeAll(async () => {
     node = await ownOpenSearch('faults-opensearch', OWN_PORT);
     client = new Client({ node: node.url });
-    ingest = await startAppProcess(
+    ingest = await startProcess(
       'ingest',
       { ...setup.env, OPENSEARCH_URL: node.url, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
       { logFile },

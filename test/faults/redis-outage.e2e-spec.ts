@@ -2,13 +2,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   type AppProcess,
-  startAppProcess,
+  startProcess,
   testClient,
   testEnvironment,
+  type ThrowawayRedis,
+  throwawayRedis,
   waitFor,
 } from '@auditlog/testing';
 import { expectStoredExactlyAcknowledged, fleetFor, tearDown } from './support/outcome';
-import { type OwnRedis, ownRedis } from './support/own-redis';
 import type { ProducerFleet } from './support/producers';
 import { readStoredEvents } from './support/stored-events';
 
@@ -24,7 +25,7 @@ const BATCH = 50;
  * acknowledged event stored — while readiness says Redis is down until it is back.
  */
 describe('ingest while Redis is SIGKILLed', () => {
-  const redis: OwnRedis = ownRedis(OWN_REDIS_PORT);
+  const redis: ThrowawayRedis = throwawayRedis(OWN_REDIS_PORT);
   const setup = testEnvironment('faults-redis', undefined, { REDIS_URL: redis.url });
   const client = testClient();
   let ingest: AppProcess;
@@ -32,7 +33,7 @@ describe('ingest while Redis is SIGKILLed', () => {
 
   beforeAll(async () => {
     await redis.start();
-    ingest = await startAppProcess(
+    ingest = await startProcess(
       'ingest',
       { ...setup.env, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
       { logFile: path.join(os.tmpdir(), `${setup.indexPrefix}.log`), waitFor: '/health/ready' },

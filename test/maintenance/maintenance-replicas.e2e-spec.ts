@@ -9,11 +9,13 @@ import request from 'supertest';
 import type { Digest } from '@auditlog/integrity';
 import { IndexNames } from '@auditlog/opensearch';
 import {
+  type AppProcess,
   daysAgo,
   dropPrefix,
   freePort,
   seedIndex,
   startApp,
+  startProcess,
   testClient,
   testEnvironment,
   waitFor,
@@ -22,13 +24,7 @@ import { ExportModule } from '../../apps/export/src/export.module';
 import { type ExportRecord, ExportRepository } from '@auditlog/export-jobs';
 import { QueryModule } from '../../apps/query/src/query.module';
 import { storeReceived } from '../integrity-seed';
-import {
-  dropMaintenanceQueue,
-  type MaintenanceProcess,
-  startMaintenance,
-  startMaintenanceProcess,
-  stopMaintenanceProcess,
-} from './support';
+import { dropMaintenanceQueue, startMaintenance } from './support';
 
 const MINUTE = 60_000;
 
@@ -98,7 +94,7 @@ describe('the maintenance worker with two replicas', () => {
   const freshExport = 'fresh-1';
   let client: Client;
   let seeder: INestApplication;
-  const workers: MaintenanceProcess[] = [];
+  const workers: AppProcess[] = [];
   const ports: number[] = [];
 
   const logs = () => workers.flatMap((worker) => worker.logs());
@@ -145,7 +141,7 @@ describe('the maintenance worker with two replicas', () => {
     workers.push(
       ...(await Promise.all(
         ports.map((port) =>
-          startMaintenanceProcess({ ...setup.env, MAINTENANCE_HEALTH_PORT: String(port) }),
+          startProcess('maintenance', { ...setup.env, MAINTENANCE_HEALTH_PORT: String(port) }),
         ),
       )),
     );
@@ -171,7 +167,7 @@ describe('the maintenance worker with two replicas', () => {
   }, 240_000);
 
   afterAll(async () => {
-    await Promise.all(workers.map((worker) => stopMaintenanceProcess(worker)));
+    await Promise.all(workers.map((worker) => worker.stop()));
     await seeder?.close();
     await dropMaintenanceQueue(setup.env.REDIS_URL as string, setup.indexPrefix);
     await dropPrefix(client, setup.indexPrefix);
@@ -269,7 +265,7 @@ describe('the maintenance worker with two replicas', () => {
   });
 
   it('stops on SIGTERM through the shutdown hooks, not with an error', async () => {
-    const ended = await Promise.all(workers.map((worker) => stopMaintenanceProcess(worker)));
+    const ended = await Promise.all(workers.map((worker) => worker.stop()));
     // Nest runs the shutdown hooks (the worker closes first), then re-raises the signal; a
     // crash in a hook would exit with status 1 instead.
     expect(ended).toEqual([

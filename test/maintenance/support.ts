@@ -1,5 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import * as path from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Queue } from 'bullmq';
@@ -7,7 +5,6 @@ import { Redis } from 'ioredis';
 import { Logger } from 'nestjs-pino';
 import { type Env, loadConfig } from '@auditlog/config';
 import { MetricsService } from '@auditlog/platform';
-import { waitFor } from '@auditlog/testing';
 import {
   MAINTENANCE_QUEUE,
   MaintenanceJob,
@@ -17,8 +14,6 @@ import { MaintenanceQueue } from '../../apps/maintenance/src/maintenance-queue.s
 import { MaintenanceModule } from '../../apps/maintenance/src/maintenance.module';
 
 export { MaintenanceJob };
-
-const ROOT = path.resolve(__dirname, '../..');
 
 /**
  * The maintenance worker in this process, booted as its main.ts does. No health port unless
@@ -49,39 +44,6 @@ export function metricsOf(maintenance: INestApplicationContext): Promise<string>
   return maintenance.get(MetricsService).registry.metrics();
 }
 
-export interface MaintenanceProcess {
-  child: ChildProcess;
-  output: () => string;
-  /** JSON log lines of the process, parsed. */
-  logs: () => Array<Record<string, unknown>>;
-}
-
-/** Runs the built maintenance worker (dist/) as its own process; waits for "ready". */
-export async function startMaintenanceProcess(env: Env): Promise<MaintenanceProcess> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps/maintenance/src/main.js')], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, ...env, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await waitFor(
-    () => {
-      if (child.exitCode !== null)
-        throw new Error(`maintenance worker exited ${child.exitCode}: ${output}`);
-      return Promise.resolve(output.includes('maintenance worker ready'));
-    },
-    { timeoutMs: 90_000, intervalMs: 200 },
-  );
-  const logs = () =>
-    output
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { child, output: () => output, logs };
-}
-
 /** Removes a suite's maintenance queue from Redis, schedulers and finished jobs included. */
 export async function dropMaintenanceQueue(redisUrl: string, prefix: string): Promise<void> {
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
@@ -92,17 +54,4 @@ export async function dropMaintenanceQueue(redisUrl: string, prefix: string): Pr
     await queue.close();
     connection.disconnect();
   }
-}
-
-/** Sends SIGTERM and resolves with how the process ended. */
-export function stopMaintenanceProcess(
-  worker: MaintenanceProcess | undefined,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  const child = worker?.child;
-  if (!child || child.exitCode !== null || child.signalCode !== null)
-    return Promise.resolve({ code: child?.exitCode ?? null, signal: child?.signalCode ?? null });
-  return new Promise((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-    child.kill('SIGTERM');
-  });
 }

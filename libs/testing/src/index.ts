@@ -4,6 +4,7 @@ export * from './apps';
 export * from './opensearch';
 export * from './storage-fixtures';
 export * from './hostile-text';
-export * from './app-process';
+export * from './process';
+export * from './redis';
 export * from './browser';
 export * from './integrity-vectors';
