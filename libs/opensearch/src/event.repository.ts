@@ -44,7 +44,12 @@ export class EventRepository {
     let items: BulkItem[];
     try {
       // Pre-serialised documents (strings) are sent as they are by the client's NDJSON serialiser.
-      const response = await this.client.bulk({ body: body as never });
+      // Only what the outcome needs: the full per-item answer costs more to parse than the
+      // rest of the ingest path (docs/adr/0012-ingest-hot-path.md).
+      const response = await this.client.bulk({
+        body: body as never,
+        filter_path: 'items.*.status,items.*.error.type,items.*.error.reason',
+      });
       items = response.body.items;
       if (!Array.isArray(items) || items.length !== writes.length) {
         throw new Error(`bulk answered ${items?.length ?? 0} items for ${writes.length} writes`);
