@@ -5,16 +5,17 @@ import { OpenSearchHealth, OpenSearchModule, type OpenSearchOptions } from '@aud
 import { PlatformModule } from '@auditlog/platform';
 import { RetentionModule } from '@auditlog/retention';
 import { SelfAuditService } from '@auditlog/self-audit';
-import { ExportAuditService } from './exports/export-audit.service';
-import { EventExportWriter } from './exports/export-stream.service';
+import { ExportAuditService } from './api/export-audit.service';
+import { ExportDownloads } from './api/export-downloads.service';
+import { EventExportWriter } from './format/event-export.writer';
 import {
   EXPORTS_INDEX,
   ExportQueueCloser,
   exportQueueProvider,
   ExportRepository,
 } from '@auditlog/export-jobs';
-import { ExportsController } from './exports/exports.controller';
-import { ExportsService } from './exports/exports.service';
+import { ExportsController } from './api/exports.controller';
+import { ExportsService } from './api/exports.service';
 
 /** The export API: streamed downloads, export jobs (queued for the worker) and history. */
 @Module({})
@@ -39,6 +40,7 @@ export class ExportModule {
         ExportsService,
         EventExportWriter,
         ExportAuditService,
+        ExportDownloads,
         SelfAuditService,
       ],
     };

@@ -21,7 +21,7 @@ import {
   removeParts,
   toView,
 } from '@auditlog/export-jobs';
-import { EventExportWriter, RowLimitExceededError } from '../exports/export-stream.service';
+import { EventExportWriter, RowLimitExceededError } from '../format/event-export.writer';
 import { IntegrityBundleWriter } from './integrity-bundle.writer';
 import { sendWebhook } from './webhook';
 

@@ -5,7 +5,7 @@ import { DigestRepository } from '@auditlog/integrity-store';
 import { OpenSearchModule } from '@auditlog/opensearch';
 import { PlatformModule } from '@auditlog/platform';
 import { RetentionModule } from '@auditlog/retention';
-import { EventExportWriter } from '../exports/export-stream.service';
+import { EventExportWriter } from '../format/event-export.writer';
 import { ExportJobRunner } from './export-job.runner';
 import { ExportProcessor } from './export.processor';
 import { IntegrityBundleWriter } from './integrity-bundle.writer';

@@ -13,7 +13,6 @@ import {
 } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { pipeline } from 'node:stream/promises';
 import {
   CurrentPrincipal,
   fixedFiltersDigest,
@@ -29,19 +28,13 @@ import { ProblemException } from '@auditlog/problem';
 import { ApiEventFilters, CompanyQuery, EventFiltersPipe } from '@auditlog/platform';
 import { EventScanner } from '@auditlog/opensearch';
 import { CONTENT_TYPES } from '../format/row-writer';
-import {
-  type ExportFormat,
-  type ExportRecord,
-  type ExportView,
-  type IntegrityPart,
-  openForDownload,
-  toView,
-} from '@auditlog/export-jobs';
+import { type ExportView, toView } from '@auditlog/export-jobs';
 import { ExportAuditService } from './export-audit.service';
 import { parseCreateExport } from './export-request';
 import { CreateExportBody, DownloadQuery, ExportListQuery, StreamQuery } from './exports.dto';
-import { checkStreamSize, EventExportWriter } from './export-stream.service';
-import { notFound, type ExportScope, ExportsService } from './exports.service';
+import { EventExportWriter } from '../format/event-export.writer';
+import { ExportDownloads } from './export-downloads.service';
+import { checkStreamSize, notFound, type ExportScope, ExportsService } from './exports.service';
 import {
   ApiExportAuthProblems,
   ApiExportDownloadProblems,
@@ -55,28 +48,6 @@ import {
 
 const EXPORT_ID = /^exp_[0-9a-f]{32}$/;
 
-/** The file opened for reading, or 410 when it is no longer on disk. */
-async function opened(dir: string, name: string, id: string) {
-  const file = openForDownload(dir, name);
-  await new Promise<void>((resolve, reject) => {
-    file.once('open', () => resolve());
-    file.once('error', reject);
-  }).catch(() => {
-    throw new ProblemException(
-      410,
-      'export-file-gone',
-      'Gone',
-      `The file of export ${id} is no longer on disk.`,
-    );
-  });
-  return file;
-}
-
-function fileName(companyId: string, format: ExportFormat, label: string): string {
-  const safe = `${companyId}-${label}`.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 120);
-  return `audit-events-${safe}.${format}`;
-}
-
 @ApiTags('exports')
 @ApiExportAuthProblems()
 @Controller('v1/exports')
@@ -87,6 +58,7 @@ export class ExportsController {
     private readonly writer: EventExportWriter,
     private readonly scanner: EventScanner,
     private readonly audit: ExportAuditService,
+    private readonly downloads: ExportDownloads,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -110,13 +82,7 @@ export class ExportsController {
     const matching = await this.scanner.count(scope.companyId, filters);
     checkStreamSize(matching, this.config.export.streamMaxRows);
 
-    response.status(200);
-    response.setHeader('Content-Type', CONTENT_TYPES[format]);
-    response.setHeader(
-      'Content-Disposition',
-      `attachment; filename="${fileName(scope.companyId, format, new Date().toISOString())}"`,
-    );
-    response.setHeader('Cache-Control', 'no-store');
+    this.downloads.startStream(response, scope.companyId, format);
     const { rows } = await this.writer.write(
       response,
       scope.companyId,
@@ -214,18 +180,8 @@ export class ExportsController {
     const scope = this.lookup(principal, id, query.company_id);
     const part = query.part ?? 'events';
     const record = await this.exports.downloadable(scope, id);
-    if (part !== 'events') return this.downloadIntegrity(record, part, response);
-    const file = await opened(this.config.export.dir, record.file, id);
-    response.status(200);
-    response.setHeader('Content-Type', CONTENT_TYPES[record.format]);
-    response.setHeader(
-      'Content-Disposition',
-      `attachment; filename="${fileName(record.company_id, record.format, record.name)}"`,
-    );
-    if (record.bytes !== null) response.setHeader('Content-Length', String(record.bytes));
-    if (record.sha256) response.setHeader('X-Content-SHA256', record.sha256);
-    response.setHeader('Cache-Control', 'no-store');
-    await pipeline(file, response);
+    if (part !== 'events') return this.downloads.sendIntegrity(response, record, part);
+    await this.downloads.sendEvents(response, record);
     this.audit.exported(principal, scope.companyId, {
       kind: 'download',
       format: record.format,
@@ -249,32 +205,6 @@ export class ExportsController {
   ): Promise<ExportView> {
     const scope = this.lookup(principal, id, query.company_id);
     return toView(await this.exports.cancelOrDelete(scope, id));
-  }
-
-  private async downloadIntegrity(
-    record: ExportRecord,
-    part: IntegrityPart,
-    response: Response,
-  ): Promise<void> {
-    const name = part === 'digests' ? record.digests_file : record.manifest_file;
-    if (!name) {
-      throw new ProblemException(
-        404,
-        'not-found',
-        'Not Found',
-        `Export ${record.id} has no ${part} file; create it with include_integrity: true.`,
-      );
-    }
-    const file = await opened(this.config.export.dir, name, record.id);
-    response.status(200);
-    response.setHeader('Content-Type', 'application/json; charset=utf-8');
-    const label = fileName(record.company_id, record.format, record.name);
-    response.setHeader(
-      'Content-Disposition',
-      `attachment; filename="${label.replace(/\.[a-z]+$/, `.${part}.json`)}"`,
-    );
-    response.setHeader('Cache-Control', 'no-store');
-    await pipeline(file, response);
   }
 
   private scopeOf(principal: Principal, requested: string | undefined): ExportScope {

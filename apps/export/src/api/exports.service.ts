@@ -49,6 +49,17 @@ export function tooManyRows(matching: number, limit: number, hint: string): Prob
   );
 }
 
+/** Up-front check of the streamed download's size. */
+export function checkStreamSize(matching: number, limit: number): void {
+  if (matching > limit) {
+    throw tooManyRows(
+      matching,
+      limit,
+      'Create an export job instead: POST /v1/exports {"name", "format", "filters"}.',
+    );
+  }
+}
+
 /** Export jobs from the API's side: create, list, read, cancel or delete, download. */
 @Injectable()
 export class ExportsService {

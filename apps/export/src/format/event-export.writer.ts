@@ -4,8 +4,7 @@ import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import { type EventFilters, viewFor } from '@auditlog/events';
 import { EventScanner } from '@auditlog/opensearch';
 import type { ExportFormat } from '@auditlog/export-jobs';
-import { createRowWriter } from '../format/writer-factory';
-import { tooManyRows } from './exports.service';
+import { createRowWriter } from './writer-factory';
 
 export interface WriteSummary {
   rows: number;
@@ -51,16 +50,5 @@ export class RowLimitExceededError extends Error {
   constructor(readonly limit: number) {
     super(`more than ${limit} events match (EXPORT_MAX_ROWS); narrow the filters`);
     this.name = 'RowLimitExceededError';
-  }
-}
-
-/** Up-front check of the streamed download's size. */
-export function checkStreamSize(matching: number, limit: number): void {
-  if (matching > limit) {
-    throw tooManyRows(
-      matching,
-      limit,
-      'Create an export job instead: POST /v1/exports {"name", "format", "filters"}.',
-    );
   }
 }
