@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, type Params } from '../api';
+import type { Params } from '../api';
+import { useAncestorFacets } from '../ancestor-facets';
 import {
   ACTOR_TYPES,
   type AuditEvent,
@@ -8,7 +9,7 @@ import {
   OPERATIONS,
   OUTCOMES,
 } from '../api-types';
-import { type AncestorOptions, ancestorOptionsOf, optionsUnder } from '../ancestry';
+import { ancestorOptionsOf, optionsUnder } from '../ancestry';
 import {
   type AncestorLevel,
   CONTEXT_FIELDS,
@@ -20,6 +21,7 @@ import {
 import { ACTOR_TYPE_LABELS } from '../format';
 import type { RangePreset, TimeZoneMode } from '../url-state';
 import { DateRangePicker } from './DateRangePicker';
+import { SelectField, TextField } from './FormFields';
 
 interface Props {
   filters: Params;
@@ -39,155 +41,11 @@ function facetValues(facets: readonly Facets[] | null, field: string): string[] 
   return facets?.find((facet) => facet.field === field)?.values.map((entry) => entry.value) ?? [];
 }
 
-interface TextFieldProps {
-  id: string;
-  label: string;
-  value: string;
-  onInput: (value: string) => void;
-  options?: ReadonlyArray<{ value: string; label?: string }>;
-  placeholder?: string;
-  mono?: boolean;
-  describedBy?: string;
-  onFocus?: () => void;
-}
-
-function TextField({
-  onFocus,
-  id,
-  label,
-  value,
-  onInput,
-  options,
-  placeholder,
-  mono,
-  describedBy,
-}: TextFieldProps) {
-  const listId = options && options.length > 0 ? `${id}-options` : undefined;
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      <input
-        id={id}
-        class={mono ? 'mono' : undefined}
-        value={value}
-        list={listId}
-        placeholder={placeholder}
-        autocomplete="off"
-        spellcheck={false}
-        aria-describedby={describedBy}
-        onInput={(event) => onInput(event.currentTarget.value)}
-        onFocus={onFocus}
-      />
-      {listId && (
-        <datalist id={listId}>
-          {options?.map((option) => (
-            <option key={option.value} value={option.value}>
-              {option.label}
-            </option>
-          ))}
-        </datalist>
-      )}
-    </div>
-  );
-}
-
-interface SelectFieldProps {
-  id: string;
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-  options: ReadonlyArray<{ value: string; label: string }>;
-}
-
-function SelectField({ id, label, value, onChange, options }: SelectFieldProps) {
-  const known = value === '' || options.some((option) => option.value === value);
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      <select id={id} value={value} onChange={(event) => onChange(event.currentTarget.value)}>
-        <option value="">Any</option>
-        {!known && <option value={value}>{value}</option>}
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
-
 const LEVEL_LABELS: Record<AncestorLevel, string> = {
   project: 'Project',
   environment: 'Environment',
   service: 'Service',
 };
-
-/** Ancestor options from target facets of each level, under the parents picked. */
-function useAncestorFacets(
-  draft: FilterDraft,
-  shownWindow: { from: string; to: string } | null,
-  enabled: boolean,
-): AncestorOptions {
-  const [options, setOptions] = useState<AncestorOptions>(() => ancestorOptionsOf([]));
-  const { project, environment } = draft.ancestors;
-  const windowKey = shownWindow ? `${shownWindow.from}|${shownWindow.to}` : '';
-  useEffect(() => {
-    if (!enabled) return;
-    const controller = new AbortController();
-    const window: Params = shownWindow
-      ? [
-          ['from', shownWindow.from],
-          ['to', shownWindow.to],
-        ]
-      : [];
-    const timer = setTimeout(() => {
-      const levels: Array<{ level: AncestorLevel; parents: string[] }> = [
-        { level: 'project', parents: [] },
-        { level: 'environment', parents: project.trim() ? [`project:${project.trim()}`] : [] },
-        {
-          level: 'service',
-          parents: environment.trim()
-            ? [`environment:${environment.trim()}`]
-            : project.trim()
-              ? [`project:${project.trim()}`]
-              : [],
-        },
-      ];
-      Promise.all(
-        levels.map(({ level, parents }) =>
-          api
-            .facets(
-              'target_id',
-              50,
-              [
-                ...window,
-                ['target_type', level],
-                ...parents.map((parent) => ['ancestor', parent] as const),
-              ],
-              controller.signal,
-            )
-            .then((facets) => ({ level, parents, ids: facets.values.map((entry) => entry.value) }))
-            .catch(() => ({ level, parents, ids: [] as string[] })),
-        ),
-      )
-        .then((answers) => {
-          const next = ancestorOptionsOf([]);
-          for (const { level, parents, ids } of answers) {
-            for (const id of ids) next[level].set(id, { id, parents });
-          }
-          setOptions(next);
-        })
-        .catch(() => undefined);
-    }, 300);
-    return () => {
-      clearTimeout(timer);
-      controller.abort();
-    };
-    // shownWindow is identified by windowKey
-  }, [enabled, project, environment, windowKey]);
-  return options;
-}
 
 /** Every filter of GET /v1/events, edited as a draft and applied to the URL. */
 export function FilterBar(props: Props) {
