@@ -100,6 +100,7 @@ async function main(): Promise<void> {
   }
   // The console is served by the query app; the export API is another origin here.
   appEnv.CONSOLE_EXPORT_URL ??= exportUrl;
+  appEnv.OPENAPI_DOCS_ENABLED ??= 'true';
   appEnv.CORS_ALLOWED_ORIGINS ??= `${queryUrl},${queryUrl.replace('127.0.0.1', 'localhost')}`;
 
   const run = (name: string, main: string[], extraEnv: NodeJS.ProcessEnv): void => {

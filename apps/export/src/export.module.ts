@@ -2,7 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@auditlog/config';
 import { JwtAuthModule, SessionController } from '@auditlog/auth';
 import { OpenSearchHealth, OpenSearchModule, type OpenSearchOptions } from '@auditlog/opensearch';
-import { PlatformModule } from '@auditlog/platform';
+import { type CreateAppOptions, PlatformModule } from '@auditlog/platform';
+import { EXPORT_OPENAPI } from './export.openapi';
 import { RetentionModule } from '@auditlog/retention';
 import { SelfAuditService } from '@auditlog/self-audit';
 import { ExportAuditService } from './api/export-audit.service';
@@ -20,6 +21,7 @@ import { ExportsService } from './api/exports.service';
 /** The export API: streamed downloads, export jobs (queued for the worker) and history. */
 @Module({})
 export class ExportModule {
+  static readonly httpOptions: CreateAppOptions = { openapi: EXPORT_OPENAPI };
   /** The export API and its worker write the export history, so both create its index. */
   static readonly opensearch: OpenSearchOptions = { owns: [EXPORTS_INDEX] };
 

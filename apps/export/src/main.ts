@@ -5,7 +5,7 @@ import { ExportModule } from './export.module';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit('export');
-  const app = await createApp(ExportModule.forRoot(config));
+  const app = await createApp(ExportModule.forRoot(config), ExportModule.httpOptions);
   await listen(app, config);
 }
 

@@ -10,11 +10,12 @@ import { SchemaController } from './events/schema.controller';
 import { IngestService } from './events/ingest.service';
 import { GroupCommitService } from './events/group-commit.service';
 import { CatalogController } from './catalog/catalog.controller';
+import { INGEST_OPENAPI } from './ingest.openapi';
 
 @Module({})
 export class IngestModule {
   /** Ingest reads its own bodies (gzip, NDJSON, limits after decompression). */
-  static readonly httpOptions: CreateAppOptions = { jsonBody: false };
+  static readonly httpOptions: CreateAppOptions = { jsonBody: false, openapi: INGEST_OPENAPI };
   /** Producers register actions here, so ingest creates the catalog index. */
   static readonly opensearch: OpenSearchOptions = { owns: [CATALOG_INDEX] };
 

@@ -5,7 +5,7 @@ import { QueryModule } from './query.module';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit('query');
-  const app = await createApp(QueryModule.forRoot(config));
+  const app = await createApp(QueryModule.forRoot(config), QueryModule.httpOptions);
   await listen(app, config);
 }
 

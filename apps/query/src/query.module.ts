@@ -3,7 +3,8 @@ import type { AppConfig } from '@auditlog/config';
 import { JwtAuthModule, SessionController } from '@auditlog/auth';
 import { ActionCatalogRepository } from '@auditlog/catalog';
 import { OpenSearchHealth, OpenSearchModule, type OpenSearchOptions } from '@auditlog/opensearch';
-import { PlatformModule } from '@auditlog/platform';
+import { type CreateAppOptions, PlatformModule } from '@auditlog/platform';
+import { QUERY_OPENAPI } from './query.openapi';
 import { COMPANIES_INDEX, RetentionModule } from '@auditlog/retention';
 import { SelfAuditService } from '@auditlog/self-audit';
 import { AdminController } from './admin/admin.controller';
@@ -21,6 +22,7 @@ import { ViewerTokensService } from './viewer/viewer-tokens.service';
 
 @Module({})
 export class QueryModule {
+  static readonly httpOptions: CreateAppOptions = { openapi: QUERY_OPENAPI };
   /** Admins set company settings here, so query creates that index; it only reads the rest. */
   static readonly opensearch: OpenSearchOptions = { owns: [COMPANIES_INDEX] };
 

@@ -1,11 +1,5 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiResponse } from '@nestjs/swagger';
 import type { QueryParams } from '@auditlog/events';
 import { CurrentPrincipal } from './current-principal.decorator';
 import { JwtAuthGuard } from './jwt-auth.guard';
@@ -62,7 +56,8 @@ export const SESSION_SCHEMA = {
 
 /** `GET /v1/session`: who the bearer is, for the console (any valid JWT or viewer session). */
 @ApiTags('session')
-@ApiBearerAuth()
+/** 'jwt': the bearer scheme every app's document declares (libs/platform openapi.ts). */
+@ApiBearerAuth('jwt')
 @Controller('v1/session')
 @UseGuards(JwtAuthGuard)
 export class SessionController {
@@ -71,7 +66,11 @@ export class SessionController {
     summary: 'Who the caller is: subject, company, roles, permissions, fixed filters',
   })
   @ApiOkResponse({ schema: SESSION_SCHEMA })
-  @ApiUnauthorizedResponse({ description: 'application/problem+json' })
+  @ApiResponse({
+    status: 401,
+    description: 'No, an expired or an invalid bearer token',
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  })
   session(@CurrentPrincipal() principal: Principal): SessionView {
     return sessionView(principal);
   }

@@ -168,5 +168,7 @@ export interface AppConfig {
   maintenance: MaintenanceConfig;
   /** Browser origins answered with CORS headers; empty: no CORS at all. */
   corsAllowedOrigins: string[];
+  /** Serve the interactive OpenAPI reference at /docs (OPENAPI_DOCS_ENABLED). */
+  openapiDocsEnabled: boolean;
   viewer: ViewerConfig;
 }

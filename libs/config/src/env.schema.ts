@@ -308,6 +308,12 @@ export class EnvSchema {
   @IsString()
   CORS_ALLOWED_ORIGINS?: string;
 
+  /** The interactive API reference at /docs (default: on unless NODE_ENV is production). */
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  OPENAPI_DOCS_ENABLED?: boolean;
+
   @IsOptional()
   @IsString()
   VIEWER_TOKEN_KEYS?: string;

@@ -220,6 +220,7 @@ export function loadConfig(app: AppName, rawEnv: Env = process.env): AppConfig {
       frameAncestors,
     },
     corsAllowedOrigins,
+    openapiDocsEnabled: env.OPENAPI_DOCS_ENABLED ?? (env.NODE_ENV ?? 'production') !== 'production',
     maintenance: { healthPort: env.MAINTENANCE_HEALTH_PORT ?? 3004 },
     viewer: {
       tokenKeys: viewerTokenKeys,

@@ -3,10 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
+import { type OpenApiInfo, serveOpenApiDocs } from './openapi';
 
 export interface CreateAppOptions {
   /** Apps that parse their own bodies (ingest: gzip, NDJSON) turn the JSON parser off. */
   jsonBody?: boolean;
+  /** The app's OpenAPI description: served at /docs when OPENAPI_DOCS_ENABLED. */
+  openapi?: OpenApiInfo;
 }
 
 /**
@@ -27,7 +30,9 @@ export async function createApp(
   if (options.jsonBody !== false) {
     app.useBodyParser('json', { limit: '1mb' });
   }
-  enableCors(app, app.get<AppConfig>(APP_CONFIG));
+  const config = app.get<AppConfig>(APP_CONFIG);
+  enableCors(app, config);
+  if (options.openapi && config.openapiDocsEnabled) serveOpenApiDocs(app, options.openapi);
   app.enableShutdownHooks();
   return app;
 }

@@ -15,6 +15,7 @@ import { HealthController } from './health/health.controller';
 import { READINESS_PROBES, type ReadinessProbe } from './health/readiness';
 import { ProblemFilter } from './http/problem.filter';
 import { ProblemValidationPipe } from './http/validation.pipe';
+import { UndeclaredQueryInterceptor } from './http/undeclared-query.interceptor';
 import { loggerParams } from './logging/logging';
 import { HttpMetricsInterceptor } from './metrics/http-metrics.interceptor';
 import { MetricsController } from './metrics/metrics.controller';
@@ -59,6 +60,7 @@ export class PlatformModule implements OnApplicationShutdown {
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useClass: ProblemValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: UndeclaredQueryInterceptor },
       ],
       exports: [MetricsService, REDIS_CLIENT],
     };

@@ -5,6 +5,8 @@ import { type ActionCatalogEntry, parseActionEntry } from '@auditlog/events';
 import { ProblemException } from '@auditlog/problem';
 import { ActionCatalogRepository } from '@auditlog/catalog';
 import { parseJson, readRequestBody } from '../events/request-body';
+import { ApiIngestProblems } from '../events/events.openapi';
+import { ApiPutActionEntry } from './catalog.openapi';
 
 /** An entry is a few hundred characters; anything near this is not a catalog entry. */
 const MAX_ENTRY_BYTES = 16 * 1024;
@@ -14,6 +16,7 @@ const MAX_ENTRY_BYTES = 16 * 1024;
  * description, display template). Installation-wide, idempotent: the same PUT again stores
  * the same entry with a new `updated_at`. See docs/catalog.md.
  */
+@ApiIngestProblems()
 @Controller('v1/catalog/actions')
 @UseGuards(IngestKeyGuard)
 export class CatalogController {
@@ -21,6 +24,7 @@ export class CatalogController {
 
   @Put(':action')
   @HttpCode(200)
+  @ApiPutActionEntry()
   async put(
     @Param('action') action: string,
     @Req() request: IngestRequest,

@@ -10,8 +10,10 @@ import {
   type Producer,
 } from './ingest.service';
 import { batchItems } from './batch-body';
+import { ApiIngestBatch, ApiIngestOne, ApiIngestProblems } from './events.openapi';
 import { parseJson, readRequestBody } from './request-body';
 
+@ApiIngestProblems()
 @Controller('v1/events')
 @UseGuards(IngestKeyGuard)
 export class EventsController {
@@ -22,6 +24,7 @@ export class EventsController {
 
   @Post()
   @HttpCode(201)
+  @ApiIngestOne()
   async create(
     @Req() request: IngestRequest,
     @Res({ passthrough: true }) response: Response,
@@ -37,6 +40,7 @@ export class EventsController {
 
   @Post('batch')
   @HttpCode(200)
+  @ApiIngestBatch()
   async createBatch(
     @Req() request: IngestRequest,
     @Res({ passthrough: true }) response: Response,

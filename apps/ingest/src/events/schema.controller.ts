@@ -1,4 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { eventJsonSchema } from '@auditlog/events';
 
 /**
@@ -12,6 +13,14 @@ export class SchemaController {
   private readonly eventSchema = JSON.stringify(eventJsonSchema(), null, 2);
 
   @Get('event')
+  @ApiTags('schema')
+  @ApiOperation({ summary: "The producer event's JSON Schema (draft 2020-12), public" })
+  @ApiOkResponse({
+    description: 'The JSON Schema',
+    content: {
+      'application/schema+json': { schema: { type: 'object', additionalProperties: true } },
+    },
+  })
   @Header('Content-Type', 'application/schema+json; charset=utf-8')
   @Header('Cache-Control', 'public, max-age=3600')
   event(): string {

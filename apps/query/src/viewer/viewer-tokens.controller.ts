@@ -1,20 +1,11 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiBody,
-  ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiOperation,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { mayWriteFor } from '@auditlog/auth';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import type { QueryParams } from '@auditlog/events';
 import { ProblemException } from '@auditlog/problem';
+import { ApiProblem, BEARER_INGEST_KEY, BEARER_JWT } from '@auditlog/platform';
 import { type MintRequest, ViewerTokenMinterGuard } from './viewer-token-minter.guard';
 import { parseExchangeRequest, parseViewerTokenRequest } from './viewer-token.request';
 import { ViewerTokensService } from './viewer-tokens.service';
@@ -24,8 +15,6 @@ import {
   VIEWER_SESSION_SCHEMA,
   VIEWER_TOKEN_SCHEMA,
 } from './viewer.openapi';
-
-const PROBLEM = { description: 'application/problem+json' };
 
 export interface ViewerTokenAnswer {
   token: string;
@@ -55,22 +44,18 @@ export class ViewerTokensController {
   @Post('viewer-tokens')
   @HttpCode(201)
   @UseGuards(ViewerTokenMinterGuard)
-  @ApiBearerAuth()
+  @ApiBearerAuth(BEARER_INGEST_KEY)
+  @ApiBearerAuth(BEARER_JWT)
   @ApiOperation({
     summary:
       'Mint a single-use viewer token (viewer-token key for its companies, or an installation admin JWT)',
   })
   @ApiBody({ schema: CREATE_VIEWER_TOKEN_SCHEMA })
   @ApiCreatedResponse({ schema: VIEWER_TOKEN_SCHEMA })
-  @ApiBadRequestResponse(PROBLEM)
-  @ApiUnauthorizedResponse(PROBLEM)
-  @ApiForbiddenResponse({
-    description:
-      'application/problem+json: not an admin or key, or a company the key may not mint for',
-  })
-  @ApiServiceUnavailableResponse({
-    description: 'application/problem+json: viewer sessions not configured, or Redis unavailable',
-  })
+  @ApiProblem(400, 'The request is invalid: every problem named by path')
+  @ApiProblem(401, 'No, or an unknown, key or token')
+  @ApiProblem(403, 'Not an admin or key, or a company the key may not mint for')
+  @ApiProblem(503, 'Viewer sessions not configured, or Redis unavailable')
   async mint(@Body() body: unknown, @Req() request: MintRequest): Promise<ViewerTokenAnswer> {
     const parsed = parseViewerTokenRequest(body);
     if (!parsed.ok)
@@ -98,12 +83,9 @@ export class ViewerTokensController {
   @ApiOperation({ summary: 'Exchange a viewer token (once) for a viewer session token' })
   @ApiBody({ schema: CREATE_VIEWER_SESSION_SCHEMA })
   @ApiCreatedResponse({ schema: VIEWER_SESSION_SCHEMA })
-  @ApiBadRequestResponse(PROBLEM)
-  @ApiUnauthorizedResponse({
-    description:
-      'application/problem+json, type viewer-token-invalid: expired, unknown or already used',
-  })
-  @ApiServiceUnavailableResponse(PROBLEM)
+  @ApiProblem(400, 'The request is invalid: every problem named by path')
+  @ApiProblem(401, 'Type viewer-token-invalid: expired, unknown or already used')
+  @ApiProblem(503, 'Viewer sessions not configured, or Redis unavailable')
   async exchange(@Body() body: unknown): Promise<ViewerSessionAnswer> {
     const parsed = parseExchangeRequest(body);
     if (!parsed.ok) throw ProblemException.badRequest('The request is invalid.', parsed.errors);

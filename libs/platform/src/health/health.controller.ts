@@ -1,4 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
   type HealthCheckResult,
@@ -20,6 +21,7 @@ function withTimeout<T>(promise: Promise<T>): Promise<T> {
   ]);
 }
 
+@ApiTags('operations')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -30,12 +32,14 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers' })
   @HealthCheck()
   live(): Promise<HealthCheckResult> {
     return this.health.check([]);
   }
 
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness: OpenSearch and Redis answer (503 when not)' })
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
