@@ -18,6 +18,9 @@ import {
   maintenanceWorkerConnection,
 } from './maintenance-queue';
 
+/** How long start-up waits for the schedulers before it goes on without them. */
+const BOOT_WAIT_MS = 5_000;
+
 /**
  * The producer side of the maintenance queue: at start it upserts one BullMQ job scheduler
  * per job (id = job name, `every` = the job's interval setting), or removes it when the
@@ -31,6 +34,9 @@ export class MaintenanceQueue implements OnApplicationBootstrap, OnApplicationSh
   readonly queue: Queue<MaintenanceJobData, unknown, MaintenanceJobName>;
   private events?: QueueEvents;
   private eventsConnection?: Redis;
+  private installed = false;
+  private stopped = false;
+  private retry?: NodeJS.Timeout;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.connection = maintenanceQueueConnection(config);
@@ -39,9 +45,40 @@ export class MaintenanceQueue implements OnApplicationBootstrap, OnApplicationSh
       prefix: config.redis.keyPrefix,
       defaultJobOptions: maintenanceJobOptions(),
     });
+    this.queue.on('error', (error) => this.logger.warn(`maintenance queue: ${String(error)}`));
   }
 
+  /** Whether this replica has put the schedulers in place (readiness reports it). */
+  get schedulesInstalled(): boolean {
+    return this.installed;
+  }
+
+  /**
+   * Redis may be away at start: the process still comes up (alive, not ready) after a few
+   * seconds, and the schedulers are installed once Redis answers — no crash loop.
+   */
   async onApplicationBootstrap(): Promise<void> {
+    const installing = this.install().catch((error: unknown) => this.retryLater(error, 1_000));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      installing,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, BOOT_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  private retryLater(error: unknown, delayMs: number): void {
+    this.logger.warn(`job schedulers not installed (${String(error)}); retrying in ${delayMs} ms`);
+    if (this.stopped) return;
+    this.retry = setTimeout(() => {
+      this.install().catch((next: unknown) => this.retryLater(next, Math.min(delayMs * 2, 30_000)));
+    }, delayMs);
+    this.retry.unref();
+  }
+
+  private async install(): Promise<void> {
     for (const { name, everyMs } of maintenanceSchedules(this.config)) {
       if (everyMs > 0) {
         await this.queue.upsertJobScheduler(
@@ -55,9 +92,12 @@ export class MaintenanceQueue implements OnApplicationBootstrap, OnApplicationSh
         this.logger.log(`job ${name} is not scheduled (its interval is 0)`);
       }
     }
+    this.installed = true;
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry);
     await this.events?.close().catch(() => undefined);
     this.eventsConnection?.disconnect();
     await this.queue.close().catch(() => undefined);

@@ -72,13 +72,13 @@ export function maintenanceWorkerOptions(config: AppConfig): Omit<WorkerOptions,
   };
 }
 
-/** The producer side (schedulers, one-off runs) fails fast while Redis is away. */
+/**
+ * The producer side (schedulers, one-off runs). Unlike the export API's queue it serves no
+ * request, so it waits through Redis outages instead of failing fast: a scheduler upsert
+ * issued while Redis is away completes once Redis is back.
+ */
 export function maintenanceQueueConnection(config: AppConfig): Redis {
-  return new Redis(config.redis.url, {
-    maxRetriesPerRequest: 1,
-    connectTimeout: 5_000,
-    lazyConnect: true,
-  });
+  return new Redis(config.redis.url, { maxRetriesPerRequest: null, connectTimeout: 5_000 });
 }
 
 /** Workers block on Redis and must wait through reconnects (BullMQ requires this). */

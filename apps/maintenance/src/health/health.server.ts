@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import { MetricsService, REDIS_CLIENT } from '@auditlog/platform';
 import { OpenSearchHealth } from '@auditlog/opensearch';
+import { MaintenanceQueue } from '../maintenance-queue.service';
 import { MaintenanceProcessor } from '../maintenance.processor';
 
 const CHECK_TIMEOUT_MS = 3_000;
@@ -37,8 +38,9 @@ async function probe(check: () => Promise<void>): Promise<Check> {
  * The maintenance worker has no API. Kubernetes probes an HTTP endpoint better than a file
  * (no exec probe, no shell in the image), so this tiny server on an internal port
  * (`MAINTENANCE_HEALTH_PORT`, 0 = none) answers only `/health/live` (the worker loop is
- * alive), `/health/ready` (OpenSearch, Redis and the worker) and `/metrics` (Prometheus),
- * in the same shapes as the apps' endpoints. Nothing else is served on it.
+ * alive), `/health/ready` (OpenSearch, Redis, the worker and its job schedulers) and
+ * `/metrics` (Prometheus), in the same shapes as the apps' endpoints. Nothing else is
+ * served on it.
  */
 @Injectable()
 export class MaintenanceHealthServer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -50,6 +52,7 @@ export class MaintenanceHealthServer implements OnApplicationBootstrap, OnApplic
     private readonly opensearch: OpenSearchHealth,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     private readonly processor: MaintenanceProcessor,
+    private readonly queue: MaintenanceQueue,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -89,6 +92,9 @@ export class MaintenanceHealthServer implements OnApplicationBootstrap, OnApplic
       case '/health/ready':
         return this.answer(response, {
           worker: this.workerCheck(this.processor.running),
+          schedules: this.queue.schedulesInstalled
+            ? { status: 'up' }
+            : { status: 'down', message: 'the job schedulers are not installed yet' },
           opensearch: await probe(() => this.opensearch.check()),
           redis: await probe(async () => {
             if ((await this.redis.ping()) !== 'PONG') throw new Error('unexpected PING reply');
