@@ -22,7 +22,9 @@ const DURATIONS = [
 export function LiveToggle({ live, tz, onStart, onStop, onPause, onResume }: Props) {
   const [duration, setDuration] = useState(DURATIONS[1].value);
   const status = !live.running
-    ? ''
+    ? live.endsAt === null
+      ? ''
+      : `Live ${Date.now() >= live.endsAt ? 'ended' : 'stopped'} · ${live.events.length} new`
     : live.paused
       ? `Live paused · ${live.events.length} new`
       : `Live · ${live.events.length} new · until ${live.endsAt ? formatTime(new Date(live.endsAt).toISOString(), tz) : ''}`;
