@@ -239,6 +239,8 @@ export function useLive(filters: Params, key: string, shown: readonly AuditEvent
       ];
       try {
         const arrived: AuditEvent[] = [];
+        // Rows the table already shows (also after the filters changed) are not news.
+        for (const event of shownRef.current) seen.current.add(event.id);
         let cursor: string | null = null;
         for (let pageIndex = 0; pageIndex < LIVE_PAGES_PER_POLL; pageIndex++) {
           const params: Params = cursor
