@@ -238,7 +238,9 @@ describe('console: the events view of a company owner', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([startConsoleStack('console-events'), launchChromium()]);
+    // One after the other, so that a stack that fails to start leaves no browser behind.
+    browser = await launchChromium();
+    stack = await startConsoleStack('console-events');
   }, 180_000);
 
   afterAll(async () => {
