@@ -230,6 +230,8 @@ describe('Helm chart helm/auditlog', () => {
       expect(container.ports).toEqual([{ name: 'health', containerPort: 3004, protocol: 'TCP' }]);
       expect(container.env).toContainEqual({ name: 'MAINTENANCE_HEALTH_PORT', value: '3004' });
       expect(container.env?.map((e) => e.name)).not.toContain('PORT');
+      // It verifies no JWT: no auth secret reaches it.
+      expect(container.env?.map((e) => e.name)).not.toContain('AUTH_JWT_SECRET');
       expect(container.livenessProbe?.httpGet).toEqual({ path: '/health/live', port: 'health' });
       expect(container.startupProbe?.httpGet).toEqual({ path: '/health/live', port: 'health' });
       expect(container.readinessProbe?.httpGet).toEqual({ path: '/health/ready', port: 'health' });

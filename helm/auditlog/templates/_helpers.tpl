@@ -129,7 +129,8 @@ Origins of the Ingress hosts that route /console/ to the query app (a Prefix pat
 
 {{/*
 Secret environment of one process; call with (dict "root" $ "user" "ingest" "extra" list),
-plus "viewer" true for the processes that verify viewer sessions (query, export).
+plus "viewer" true for the processes that verify viewer sessions (query, export), and
+"auth" false for a process that verifies no JWT (the maintenance worker).
 */}}
 {{- define "auditlog.env" -}}
 {{- $root := .root -}}
@@ -147,6 +148,7 @@ plus "viewer" true for the processes that verify viewer sessions (query, export)
     secretKeyRef:
       name: {{ include "auditlog.redisSecret" $root }}
       key: redis-url
+{{- if ne .auth false }}
 {{- if or $root.Values.auth.jwtSecret $root.Values.auth.existingSecret }}
 - name: AUTH_JWT_SECRET
   valueFrom:
@@ -162,6 +164,7 @@ plus "viewer" true for the processes that verify viewer sessions (query, export)
       name: {{ include "auditlog.authSecret" $root }}
       key: jwt-public-key
       optional: {{ not $root.Values.auth.jwtPublicKey }}
+{{- end }}
 {{- end }}
 {{- if and .viewer (or $root.Values.viewerTokens.sessionSecret $root.Values.viewerTokens.existingSecret) }}
 - name: VIEWER_SESSION_SECRET
