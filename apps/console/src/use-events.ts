@@ -146,11 +146,12 @@ export function useFacets(params: Params, key: string | null): Loaded<Facets[]> 
 }
 
 export const LIVE_POLL_MS = 1_500;
-/** How far before the newest event seen (and before the start) each live poll reaches back. */
+/** How far before the newest event seen (and before the start) each live poll looks. */
 export const LIVE_MARGIN_MS = 120_000;
-/** The API accepts timestamps up to 5 minutes ahead; live polls reach that far. */
+/** The API accepts timestamps up to 5 minutes ahead; live polls reach that far past the end. */
 const LIVE_AHEAD_MS = 5 * 60_000;
-const LIVE_PAGES_PER_POLL = 10;
+const LIVE_PAGE_SIZE = '200';
+const LIVE_MAX_PAGES_PER_POLL = 50;
 
 export interface LiveState {
   running: boolean;
@@ -170,10 +171,12 @@ function newestFirst(a: AuditEvent, b: AuditEvent): number {
 }
 
 /**
- * Live mode: every 1.5 s, `GET /v1/events` for the current filters from (the newest event
- * seen, or the start) minus a safety margin; every event not shown yet goes to the top.
- * Ids already shown are remembered, so no event appears twice; the overlapping window and
- * paging through every page of a poll mean none is skipped.
+ * Live mode: every 1.5 s, `GET /v1/events` for the current filters over one fixed window
+ * (the start minus a margin, to the end plus five minutes: the same parameters every poll,
+ * so the API records one `audit_log.viewed` per hour, not one per poll), newest first. A poll
+ * pages down until it passes the watermark (the newest event seen minus the margin); every
+ * event not shown yet goes to the top. Ids already shown are remembered, so no event appears
+ * twice; everything newer than the watermark is read on every poll, so none is skipped.
  */
 export function useLive(filters: Params, key: string, shown: readonly AuditEvent[]) {
   const [live, setLive] = useState<LiveState>({
@@ -186,7 +189,10 @@ export function useLive(filters: Params, key: string, shown: readonly AuditEvent
     lastPoll: null,
   });
   const seen = useRef(new Set<string>());
-  const since = useRef(0);
+  /** Start of the fixed live window. */
+  const windowFrom = useRef(0);
+  /** Events older than this were read by an earlier poll. */
+  const watermark = useRef(0);
   const filtersRef = useRef(filters);
   filtersRef.current = filters;
   const shownRef = useRef(shown);
@@ -195,7 +201,8 @@ export function useLive(filters: Params, key: string, shown: readonly AuditEvent
   const start = useCallback((durationMs: number) => {
     const now = Date.now();
     seen.current = new Set(shownRef.current.map((event) => event.id));
-    since.current = now - LIVE_MARGIN_MS;
+    windowFrom.current = now - LIVE_MARGIN_MS;
+    watermark.current = now - LIVE_MARGIN_MS;
     setLive({
       running: true,
       paused: false,
@@ -213,7 +220,8 @@ export function useLive(filters: Params, key: string, shown: readonly AuditEvent
   // New filters: live continues from now for the new filters.
   useEffect(() => {
     seen.current = new Set(shownRef.current.map((event) => event.id));
-    since.current = Date.now() - LIVE_MARGIN_MS;
+    windowFrom.current = Date.now() - LIVE_MARGIN_MS;
+    watermark.current = windowFrom.current;
     setLive((previous) => ({ ...previous, events: [], fresh: new Set() }));
   }, [key]);
 
@@ -232,37 +240,39 @@ export function useLive(filters: Params, key: string, shown: readonly AuditEvent
         ([name]) => name !== 'from' && name !== 'to' && name !== 'sort',
       );
       const range: Params = [
-        ['from', new Date(since.current).toISOString()],
-        ['to', new Date(Date.now() + LIVE_AHEAD_MS).toISOString()],
+        ['from', new Date(windowFrom.current).toISOString()],
+        ['to', new Date(endsAt + LIVE_AHEAD_MS).toISOString()],
         ['sort', 'desc'],
-        ['limit', '1000'],
+        ['limit', LIVE_PAGE_SIZE],
       ];
       try {
         const arrived: AuditEvent[] = [];
         // Rows the table already shows (also after the filters changed) are not news.
         for (const event of shownRef.current) seen.current.add(event.id);
+        let newest = 0;
         let cursor: string | null = null;
-        for (let pageIndex = 0; pageIndex < LIVE_PAGES_PER_POLL; pageIndex++) {
+        for (let pageIndex = 0; pageIndex < LIVE_MAX_PAGES_PER_POLL; pageIndex++) {
           const params: Params = cursor
             ? [...base, ...range, ['cursor', cursor]]
             : [...base, ...range];
           const page = await api.events(params);
+          if (stopped) return;
           for (const event of page.data) {
+            newest = Math.max(newest, Date.parse(event.timestamp));
             if (!seen.current.has(event.id)) {
               seen.current.add(event.id);
               arrived.push(event);
             }
           }
           cursor = page.next_cursor;
-          if (!cursor || stopped) break;
+          const oldest = page.data[page.data.length - 1];
+          if (!cursor || !oldest || Date.parse(oldest.timestamp) < watermark.current) break;
         }
-        if (stopped) return;
-        const newest = arrived.reduce(
-          (max, event) => Math.max(max, Date.parse(event.timestamp)),
-          since.current + LIVE_MARGIN_MS,
+        // Never move past "now": a producer's clock may run ahead of ours.
+        watermark.current = Math.max(
+          watermark.current,
+          Math.min(newest, Date.now()) - LIVE_MARGIN_MS,
         );
-        // Never move past "now": a producer's clock may run behind ours.
-        since.current = Math.min(newest, Date.now()) - LIVE_MARGIN_MS;
         setLive((previous) => ({
           ...previous,
           events: arrived.length

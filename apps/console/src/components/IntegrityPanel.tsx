@@ -19,7 +19,7 @@ function Verdict({ report }: { report: Report }) {
   if (report.status === 'ok') {
     return (
       <p class="verdict verdict-ok">
-        <strong>OK: verified.</strong> All {plural(report.events, 'event')} in{' '}
+        <strong>Verified.</strong> Integrity OK: all {plural(report.events, 'event')} in{' '}
         {plural(report.digests, 'signed digest')} match: nothing was modified, removed or added.
       </p>
     );
