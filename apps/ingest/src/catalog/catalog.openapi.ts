@@ -25,7 +25,7 @@ export const ACTION_ENTRY_BODY_SCHEMA: SchemaObject = {
       pattern: '^[a-z0-9_]{1,64}$',
       description: 'default: the segment before the first dot of the action',
     }),
-    operation: nullable({ type: 'string', enum: [...OPERATIONS] }),
+    operation: nullable({ type: 'string', enum: [...OPERATIONS, null] }),
     template: nullable({
       type: 'string',
       maxLength: ACTION_ENTRY_LIMITS.template,
@@ -52,7 +52,7 @@ export const ACTION_ENTRY_SCHEMA: SchemaObject = {
     label: { type: 'string' },
     description: nullable({ type: 'string' }),
     category: { type: 'string' },
-    operation: nullable({ type: 'string', enum: [...OPERATIONS] }),
+    operation: nullable({ type: 'string', enum: [...OPERATIONS, null] }),
     template: nullable({ type: 'string', description: TEMPLATE_HELP }),
     updated_at: { type: 'string', format: 'date-time' },
     updated_by: { type: 'string', description: 'the ingest key id that registered this version' },

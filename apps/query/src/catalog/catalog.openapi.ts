@@ -30,7 +30,7 @@ export const CATALOG_SCHEMA: SchemaObject = {
             type: 'string',
             description: 'as registered, else the segment before the first dot',
           },
-          operation: { type: 'string', enum: [...OPERATIONS], nullable: true },
+          operation: { type: 'string', enum: [...OPERATIONS, null], nullable: true },
           template: {
             ...nullableString,
             description: `display template; placeholders: ${TEMPLATE_PLACEHOLDERS.map((name) => `{${name}}`).join(' ')}`,
