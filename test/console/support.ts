@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -26,45 +25,13 @@ import { COMPANY_A, COMPANY_B, type SeedInput, seedEvents } from './seed';
 
 const ROOT = path.resolve(__dirname, '../..');
 
-interface Served {
-  name: string;
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-/** Runs one built app (`dist/apps/<name>/src/main.js`) on loopback and waits until ready. */
-async function startBuilt(name: string, env: Env, port: number): Promise<Served> {
-  const entry = path.join(ROOT, 'dist', 'apps', name, 'src', 'main.js');
-  if (!existsSync(entry)) throw new Error(`${entry} is missing: run through jest's global setup`);
-  const child = spawn(process.execPath, [entry], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`${name} exited ${child.exitCode}: ${output}`);
-      return fetch(`${url}/health/ready`).then(
-        (response) => response.ok,
-        () => false,
-      );
-    },
-    { timeoutMs: 90_000, intervalMs: 200 },
-  );
-  return { name, child, url, output: () => output };
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    child.once('exit', () => done());
-    child.kill('SIGTERM');
+/** One built HTTP app on its port, ready (`/health/ready`), through the test harness. */
+function startBuilt(kind: 'ingest' | 'query' | 'export', env: Env, port: number) {
+  return startProcess(kind, env, {
+    port,
+    waitFor: '/health/ready',
+    echo: false,
+    startTimeoutMs: 90_000,
   });
 }
 
@@ -151,14 +118,14 @@ export async function startConsoleStack(
   });
   const ingestKey = setup.keys.producer.secret;
   const client: Client = testClient();
-  const served: Served[] = [];
+  const served: AppProcess[] = [];
   let worker: AppProcess | undefined;
   let maintenance: AppProcess | undefined;
 
   const stopAll = async () => {
     await stopProcess(worker);
     await maintenance?.stop();
-    await Promise.all(served.map((app) => stop(app.child)));
+    await Promise.all(served.map((app) => app.kill()));
   };
   try {
     // Query first: its storage setup puts the index templates in place before any event.
@@ -177,7 +144,7 @@ export async function startConsoleStack(
   }
   const logs = () =>
     [
-      ...served.map((app) => `--- ${app.name}\n${app.output()}`),
+      ...served.map((app) => `--- ${app.kind}\n${app.output()}`),
       `--- export worker\n${worker?.output() ?? ''}`,
       `--- maintenance\n${maintenance?.output() ?? ''}`,
     ].join('\n');
