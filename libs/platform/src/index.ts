@@ -1,5 +1,4 @@
 export * from './http/problem.filter';
-export * from './http/query-params';
 export * from './http/validation.pipe';
 export * from './http/event-filters.pipe';
 export * from './http/event-filters.openapi';
