@@ -360,9 +360,7 @@ describe('OpenAPI documents against the running apps', () => {
         query: { ...call?.query, zz_undocumented: '1' },
       });
       expect(response.status).toBe(400);
-      expect(mediaType(response.headers['content-type'])).toBe(
-        'application/problem+json',
-      );
+      expect(mediaType(response.headers['content-type'])).toBe('application/problem+json');
       const problem = doc.paths[route]?.[method.toLowerCase() as Method]?.responses['400'];
       expect(problem).toBeDefined();
       const errors = (JSON.parse(response.text) as { errors: Array<{ path: string }> }).errors;
