@@ -55,7 +55,9 @@ const OPENSEARCH_URL = process.env.OPENSEARCH_URL ?? 'http://127.0.0.1:9200';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECRET = randomBytes(32).toString('base64url');
 const ROOT = resolve(__dirname, '../..');
-const ASSETS = join(ROOT, 'dist', 'console', 'assets');
+/** The built console; CONSOLE_DIR may name another build of it. */
+const CONSOLE_DIR = process.env.CONSOLE_DIR ?? join(ROOT, 'dist', 'console');
+const ASSETS = join(CONSOLE_DIR, 'assets');
 /** The console's own session key (apps/console/src/session.ts). */
 const SESSION_KEY = 'auditlog.console.session';
 const JS_BUDGET_BYTES = 150 * 1024;
@@ -140,7 +142,7 @@ async function main(): Promise<void> {
       OPENSEARCH_INDEX_PREFIX: PREFIX,
       REDIS_KEY_PREFIX: PREFIX,
       AUTH_JWT_SECRET: SECRET,
-      CONSOLE_DIR: join(ROOT, 'dist', 'console'),
+      CONSOLE_DIR,
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
     },
@@ -193,14 +195,17 @@ async function main(): Promise<void> {
     const navigate = async (): Promise<Sample & { usedMark: boolean }> => {
       lastEventsUrl = '';
       await page.goto(consoleUrl, { waitUntil: 'commit' });
-      await page.waitForFunction(
-        'window.__bench && window.__bench.firstRowsPainted !== null',
-        null,
-        {
-          timeout: 60_000,
-          polling: 50,
-        },
-      );
+      // Polled with evaluate (a CDP call): waitForFunction's string form is an eval that the
+      // console's CSP rightly refuses.
+      const deadline = Date.now() + 60_000;
+      while (
+        !(await page
+          .evaluate<boolean>('!!(window.__bench && window.__bench.firstRowsPainted !== null)')
+          .catch(() => false))
+      ) {
+        if (Date.now() > deadline) throw new Error('no rows painted within 60 s');
+        await new Promise((done) => setTimeout(done, 20));
+      }
       const timings = await page.evaluate<{
         painted: number;
         mark: number | null;
