@@ -55,6 +55,7 @@ describe('export jobs survive a killed worker and a restarted Redis', () => {
   let app: INestApplication;
   let buildDir: string;
   let worker: AppProcess | undefined;
+  let maintenance: AppProcess | undefined;
 
   const read = async (id: string): Promise<ExportBody> =>
     (
@@ -91,6 +92,7 @@ describe('export jobs survive a killed worker and a restarted Redis', () => {
 
   afterAll(async () => {
     await stopProcess(worker);
+    await stopProcess(maintenance);
     await app?.close();
     await redis?.stop();
     await dropPrefix(client, setup.indexPrefix);
@@ -148,6 +150,13 @@ describe('export jobs survive a killed worker and a restarted Redis', () => {
         return body.status === 'running' && (body.rows ?? 0) > 0;
       },
       { timeoutMs: 120_000, intervalMs: 100 },
+    );
+    // Expiry and the lost-job check belong to the maintenance worker: it must find the job
+    // that the restarted, empty Redis no longer holds.
+    maintenance = await startProcess(
+      'maintenance',
+      { ...setup.env, MAINTENANCE_HEALTH_PORT: '0' },
+      { cwd: buildDir },
     );
     await redis?.restart();
 

@@ -85,4 +85,23 @@ describe('the maintenance worker when Redis is away at start', () => {
     );
     expect(worker.child.exitCode).toBeNull();
   }, 150_000);
+
+  it('puts its schedulers back when Redis restarts empty', async () => {
+    const doneBefore = worker!
+      .logs()
+      .filter((line) => line.event === 'maintenance.job_done').length;
+    await redis!.restart();
+    // The restarted Redis holds no schedulers; only a re-install makes jobs run again.
+    await waitFor(
+      () => {
+        const done = worker!.logs().filter((line) => line.event === 'maintenance.job_done');
+        const after = done.slice(doneBefore).map((line) => line.job);
+        return Promise.resolve(
+          after.includes('retention.sweep') && after.includes('exports.maintain'),
+        );
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+    expect(worker!.child.exitCode).toBeNull();
+  }, 90_000);
 });

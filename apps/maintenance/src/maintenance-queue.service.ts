@@ -46,6 +46,12 @@ export class MaintenanceQueue implements OnApplicationBootstrap, OnApplicationSh
       defaultJobOptions: maintenanceJobOptions(),
     });
     this.queue.on('error', (error) => this.logger.warn(`maintenance queue: ${String(error)}`));
+    // A Redis that restarts without persistence comes back without the schedulers: put them
+    // back on every reconnect (an upsert of the same schedule changes nothing).
+    this.connection.on('ready', () => {
+      if (this.installed && !this.stopped)
+        this.install().catch((error: unknown) => this.retryLater(error, 1_000));
+    });
   }
 
   /** Whether this replica has put the schedulers in place (readiness reports it). */
