@@ -219,7 +219,7 @@ describe('viewer sessions on the export API', () => {
         const kinds = new Set(found.map((doc) => (doc.details as { kind: string }).kind));
         return ['stream', 'job', 'download'].every((kind) => kinds.has(kind)) ? found : undefined;
       },
-      { timeoutMs: 15_000, intervalMs: 250 },
+      { timeoutMs: 45_000, intervalMs: 250 },
     );
     for (const audit of audits) {
       expect(audit.company_id).toBe('acme');
