@@ -99,12 +99,48 @@ const appBoundaries = {
   },
 };
 
+/** Plain JavaScript files are linted too (configs, the verify CLI, the embed script). */
+const NODE_GLOBALS = Object.fromEntries(
+  ['require', 'module', 'exports', '__dirname', 'process', 'console', 'Buffer', 'URL'].map(
+    (name) => [name, 'readonly'],
+  ),
+);
+const BROWSER_GLOBALS = Object.fromEntries(
+  [
+    'window',
+    'document',
+    'customElements',
+    'HTMLElement',
+    'fetch',
+    'URL',
+    'console',
+    'MessageEvent',
+  ].map((name) => [name, 'readonly']),
+);
+
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', '**/*.js', '**/*.mjs', 'helm/**'] },
+  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'helm/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   prettier,
   {
+    files: ['**/*.js', '**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: NODE_GLOBALS },
+  },
+  {
+    files: ['**/*.js'],
+    ignores: ['apps/console/public/**'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // The embed script runs in host pages' browsers, as plain JavaScript.
+    files: ['apps/console/public/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: BROWSER_GLOBALS },
+  },
+  {
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
