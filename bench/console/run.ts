@@ -32,7 +32,7 @@ import { parseCount, resultsDate } from '../report/args';
 import { describeMachine } from '../report/machine';
 import { markdownTable } from '../report/markdown';
 import { type LatencySummary, round, summarize } from '../report/stats';
-import { loadDataset } from '../query/dataset';
+import { ensureDataset } from '../query/dataset';
 
 const { values: args } = parseArgs({
   options: {
@@ -150,17 +150,7 @@ async function main(): Promise<void> {
   );
   const browser = await launchChromium();
   try {
-    const existing = await client.count({
-      index: `${PREFIX}-events-*`,
-      ignore_unavailable: true,
-      allow_no_indices: true,
-    });
-    const now = Date.now();
-    if (existing.body.count < EVENTS) {
-      const started = performance.now();
-      await loadDataset(client, PREFIX, EVENTS, DAYS, now, log);
-      log(`loaded in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-    }
+    const now = await ensureDataset(client, PREFIX, EVENTS, DAYS, log);
     const token = jwt.sign({ sub: 'bench', company_id: 'acme', roles: ['company_owner'] }, SECRET, {
       algorithm: 'HS256',
       expiresIn: '2h',

@@ -147,3 +147,28 @@ export async function loadDataset(
   await Promise.all(workers);
   await client.indices.refresh({ index: `${prefix}-events-*` });
 }
+
+/**
+ * Loads the data set unless the prefix already holds that many events (a re-run reuses
+ * them); answers the "now" the queries should be relative to.
+ */
+export async function ensureDataset(
+  client: Client,
+  prefix: string,
+  count: number,
+  days: number,
+  log: (line: string) => void,
+): Promise<number> {
+  const existing = await client.count({
+    index: `${prefix}-events-*`,
+    ignore_unavailable: true,
+    allow_no_indices: true,
+  });
+  const now = Date.now();
+  if (existing.body.count < count) {
+    const started = performance.now();
+    await loadDataset(client, prefix, count, days, now, log);
+    log(`loaded in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  }
+  return now;
+}

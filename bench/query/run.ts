@@ -17,7 +17,7 @@ import { parseCount } from '../report/args';
 import { markdownTable } from '../report/markdown';
 import type { QueryResult } from '../report/results';
 import { summarize } from '../report/stats';
-import { loadDataset } from './dataset';
+import { ensureDataset } from './dataset';
 
 const { values: args } = parseArgs({
   options: {
@@ -83,17 +83,7 @@ async function main(): Promise<void> {
   );
   const app = await startQueryApp();
   try {
-    const existing = await client.count({
-      index: `${PREFIX}-events-*`,
-      ignore_unavailable: true,
-      allow_no_indices: true,
-    });
-    const now = Date.now();
-    if (existing.body.count < EVENTS) {
-      const started = performance.now();
-      await loadDataset(client, PREFIX, EVENTS, DAYS, now, log);
-      log(`loaded in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-    }
+    const now = await ensureDataset(client, PREFIX, EVENTS, DAYS, log);
     const token = jwt.sign({ sub: 'bench', company_id: 'acme', roles: ['company_owner'] }, SECRET, {
       algorithm: 'HS256',
       expiresIn: '2h',
