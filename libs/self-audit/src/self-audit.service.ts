@@ -19,7 +19,14 @@ export interface SelfAuditEntry {
   id?: string;
 }
 
-/** Records what company owners do with their audit log, in their own company's log. */
+const MAX_ATTEMPTS = 6;
+const RETRY_BASE_MS = 200;
+
+/**
+ * Records what company owners do with their audit log, in their own company's log. A write
+ * that storage refuses for a passing reason (busy, shard not yet started) is retried for
+ * about six seconds before it is given up and logged.
+ */
 @Injectable()
 export class SelfAuditService {
   private readonly logger = new Logger(SelfAuditService.name);
@@ -44,14 +51,27 @@ export class SelfAuditService {
     );
     if (!result.ok) throw new Error(`invalid self-audit event: ${JSON.stringify(result.errors)}`);
     const event = result.event;
-    const [outcome] = await this.events.bulkCreate([
-      {
-        index: await this.router.writeIndexFor(event.company_id, event.timestamp),
-        id: eventDocumentId(event.company_id, event.id),
-        document: event,
-      },
-    ]);
-    if (outcome.status === 'failed')
-      this.logger.warn(`self-audit event not stored: ${outcome.reason}`);
+    const id = eventDocumentId(event.company_id, event.id);
+    // The same document (same id) is retried: a retry after a lost answer is a duplicate.
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.router
+        .writeIndexFor(event.company_id, event.timestamp)
+        .then((index) => this.events.bulkCreate([{ index, id, document: event }]))
+        .then(
+          ([first]) => first,
+          (error: unknown) => ({
+            status: 'failed' as const,
+            retryable: true,
+            reason: String(error),
+          }),
+        );
+      if (outcome.status !== 'failed') return;
+      if (!outcome.retryable || attempt >= MAX_ATTEMPTS) {
+        this.logger.warn(`self-audit event not stored: ${outcome.reason}`);
+        return;
+      }
+      // e.g. the first write of a day racing the creation of that day's index
+      await new Promise((resolve) => setTimeout(resolve, RETRY_BASE_MS * 2 ** (attempt - 1)));
+    }
   }
 }
