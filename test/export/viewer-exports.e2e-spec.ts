@@ -210,6 +210,7 @@ describe('viewer sessions on the export API', () => {
   });
 
   it('records audit_log.exported with the subject as actor and via viewer_token', async () => {
+    let seen: string[] = [];
     const audits = await waitFor(
       async () => {
         const docs = await storedDocuments<StoredEvent>(client, setup.indexPrefix);
@@ -217,10 +218,13 @@ describe('viewer sessions on the export API', () => {
           (doc) => doc.action === 'audit_log.exported' && doc.actor.id === subject,
         );
         const kinds = new Set(found.map((doc) => (doc.details as { kind: string }).kind));
+        seen = [...kinds];
         return ['stream', 'job', 'download'].every((kind) => kinds.has(kind)) ? found : undefined;
       },
       { timeoutMs: 45_000, intervalMs: 250 },
-    );
+    ).catch((error: unknown) => {
+      throw new Error(`${String(error)}; audit kinds stored: ${JSON.stringify(seen)}`);
+    });
     for (const audit of audits) {
       expect(audit.company_id).toBe('acme');
       expect(audit.details).toMatchObject({

@@ -145,7 +145,7 @@ export function useFacets(params: Params, key: string | null): Loaded<Facets[]> 
   );
 }
 
-export const LIVE_POLL_MS = 1_000;
+export const LIVE_POLL_MS = 500;
 /** How far before the newest event seen (and before the start) each live poll looks. */
 export const LIVE_MARGIN_MS = 120_000;
 /** The API accepts timestamps up to 5 minutes ahead; live polls reach that far past the end. */
@@ -171,7 +171,7 @@ function newestFirst(a: AuditEvent, b: AuditEvent): number {
 }
 
 /**
- * Live mode: every second, `GET /v1/events` for the current filters over one fixed window
+ * Live mode: twice a second, `GET /v1/events` for the current filters over one fixed window
  * (the start minus a margin, to the end plus five minutes: the same parameters every poll,
  * so the API records one `audit_log.viewed` per hour, not one per poll), newest first. A poll
  * pages down until it passes the watermark (the newest event seen minus the margin); every

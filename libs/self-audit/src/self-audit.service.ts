@@ -19,13 +19,13 @@ export interface SelfAuditEntry {
   id?: string;
 }
 
-const MAX_ATTEMPTS = 6;
+const MAX_ATTEMPTS = 8;
 const RETRY_BASE_MS = 200;
 
 /**
  * Records what company owners do with their audit log, in their own company's log. A write
  * that storage refuses for a passing reason (busy, shard not yet started) is retried for
- * about six seconds before it is given up and logged.
+ * about 25 seconds before it is given up and logged.
  */
 @Injectable()
 export class SelfAuditService {
