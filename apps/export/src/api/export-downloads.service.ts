@@ -34,8 +34,13 @@ export class ExportDownloads {
   }
 
   /** The events file of a downloadable export. */
-  async sendEvents(response: Response, record: ExportRecord & { file: string }): Promise<void> {
+  async sendEvents(
+    response: Response,
+    record: ExportRecord & { file: string },
+    onSending: () => void,
+  ): Promise<void> {
     const file = await this.open(record.file, record.id);
+    onSending();
     response.status(200);
     response.setHeader('Content-Type', CONTENT_TYPES[record.format]);
     this.attachment(response, downloadFileName(record.company_id, record.format, record.name));

@@ -181,15 +181,18 @@ export class ExportsController {
     const part = query.part ?? 'events';
     const record = await this.exports.downloadable(scope, id);
     if (part !== 'events') return this.downloads.sendIntegrity(response, record, part);
-    await this.downloads.sendEvents(response, record);
-    this.audit.exported(principal, scope.companyId, {
-      kind: 'download',
-      format: record.format,
-      filters: record.filters,
-      export_id: record.id,
-      name: record.name,
-      rows: record.rows ?? undefined,
-    });
+    // Recorded once the file is open and sending starts: a client that drops the connection
+    // early has still been handed the data.
+    await this.downloads.sendEvents(response, record, () =>
+      this.audit.exported(principal, scope.companyId, {
+        kind: 'download',
+        format: record.format,
+        filters: record.filters,
+        export_id: record.id,
+        name: record.name,
+        rows: record.rows ?? undefined,
+      }),
+    );
   }
 
   @Delete(':id')
