@@ -21,6 +21,9 @@ const LIB_GRAPH = {
   'export-jobs': ['config', 'events', 'opensearch'],
   auth: ['config', 'events', 'problem'],
   platform: ['config', 'events', 'problem'],
+  egress: ['problem'],
+  'stream-destinations': ['events', 'egress'],
+  streams: ['config', 'events', 'opensearch', 'problem', 'stream-destinations'],
   testing: [
     'problem',
     'events',

@@ -12,6 +12,9 @@ const aliases = [
   'auth',
   'platform',
   'testing',
+  'egress',
+  'stream-destinations',
+  'streams',
 ];
 
 module.exports = {
