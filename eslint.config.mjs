@@ -23,7 +23,8 @@ const LIB_GRAPH = {
   platform: ['config', 'events', 'problem'],
   egress: ['problem'],
   'stream-destinations': ['events', 'egress'],
-  streams: ['config', 'events', 'opensearch', 'problem', 'stream-destinations'],
+  tail: ['config', 'events', 'opensearch', 'platform'],
+  streams: ['config', 'events', 'opensearch', 'problem', 'stream-destinations', 'tail'],
   testing: [
     'problem',
     'events',

@@ -15,6 +15,7 @@ const aliases = [
   'egress',
   'stream-destinations',
   'streams',
+  'tail',
 ];
 
 module.exports = {

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@auditlog/config';
 import { JwtAuthModule, SessionController } from '@auditlog/auth';
 import { OpenSearchHealth, OpenSearchModule, type OpenSearchOptions } from '@auditlog/opensearch';
+import { TailModule } from '@auditlog/tail';
 import { type CreateAppOptions, PlatformModule } from '@auditlog/platform';
 import { EXPORT_OPENAPI } from './export.openapi';
 import { RetentionModule } from '@auditlog/retention';
@@ -31,6 +32,8 @@ export class ExportModule {
       imports: [
         PlatformModule.forRoot(config, { readiness: [OpenSearchHealth] }),
         OpenSearchModule.forRoot(ExportModule.opensearch),
+        // The gap-free tail: fences this process's event writes, reads the tail (libs/tail).
+        TailModule,
         RetentionModule,
         JwtAuthModule,
       ],

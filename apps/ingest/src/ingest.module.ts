@@ -3,6 +3,7 @@ import type { AppConfig } from '@auditlog/config';
 import { IngestAuthModule } from '@auditlog/auth';
 import { ActionCatalogRepository, CATALOG_INDEX } from '@auditlog/catalog';
 import { OpenSearchHealth, OpenSearchModule, type OpenSearchOptions } from '@auditlog/opensearch';
+import { TailModule } from '@auditlog/tail';
 import { type CreateAppOptions, PlatformModule } from '@auditlog/platform';
 import { RetentionModule } from '@auditlog/retention';
 import { EventsController } from './events/events.controller';
@@ -25,6 +26,8 @@ export class IngestModule {
       imports: [
         PlatformModule.forRoot(config, { readiness: [OpenSearchHealth] }),
         OpenSearchModule.forRoot(IngestModule.opensearch),
+        // The gap-free tail: fences this process's event writes, reads the tail (libs/tail).
+        TailModule,
         RetentionModule,
         IngestAuthModule,
       ],

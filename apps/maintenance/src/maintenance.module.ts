@@ -4,6 +4,7 @@ import { loadIntegrityKeys } from '@auditlog/integrity';
 import { ExportQueueCloser, exportQueueProvider, ExportRepository } from '@auditlog/export-jobs';
 import { DigestRepository } from '@auditlog/integrity-store';
 import { OpenSearchModule } from '@auditlog/opensearch';
+import { TailModule } from '@auditlog/tail';
 import { PlatformModule } from '@auditlog/platform';
 import { RetentionModule } from '@auditlog/retention';
 import { ExportMaintenanceJob } from './exports/export-maintenance.job';
@@ -26,6 +27,8 @@ export class MaintenanceModule {
       imports: [
         PlatformModule.forRoot(config, { http: false }),
         OpenSearchModule.forRoot(),
+        // The gap-free tail: fences this process's event writes, reads the tail (libs/tail).
+        TailModule,
         RetentionModule,
       ],
       providers: [

@@ -3,6 +3,7 @@ import type { AppConfig } from '@auditlog/config';
 import { JwtAuthModule, SessionController } from '@auditlog/auth';
 import { ActionCatalogRepository } from '@auditlog/catalog';
 import { OpenSearchHealth, OpenSearchModule, type OpenSearchOptions } from '@auditlog/opensearch';
+import { TailModule } from '@auditlog/tail';
 import { type CreateAppOptions, PlatformModule } from '@auditlog/platform';
 import { QUERY_OPENAPI } from './query.openapi';
 import { COMPANIES_INDEX, RetentionModule } from '@auditlog/retention';
@@ -10,6 +11,8 @@ import { SelfAuditService } from '@auditlog/self-audit';
 import { AdminController } from './admin/admin.controller';
 import { ConsoleController } from './console/console.controller';
 import { EventsController } from './events/events.controller';
+import { TailController } from './tail/tail.controller';
+import { TailService } from './tail/tail.service';
 import { EventsQueryService } from './events/events-query.service';
 import { QueryAuditService } from './events/query-audit.service';
 import { IntegrityModule } from './integrity/integrity.module';
@@ -32,11 +35,15 @@ export class QueryModule {
       imports: [
         PlatformModule.forRoot(config, { readiness: [OpenSearchHealth] }),
         OpenSearchModule.forRoot(QueryModule.opensearch),
+        // The gap-free tail: fences this process's event writes, reads the tail (libs/tail).
+        TailModule,
         RetentionModule,
         JwtAuthModule,
         IntegrityModule,
       ],
       controllers: [
+        // Before EventsController, whose `v1/events/:id` would take `tail` for an id.
+        TailController,
         EventsController,
         AdminController,
         ConsoleController,
@@ -46,6 +53,7 @@ export class QueryModule {
       ],
       providers: [
         EventsQueryService,
+        TailService,
         QueryAuditService,
         EventCountsService,
         CatalogService,

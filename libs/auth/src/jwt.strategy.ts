@@ -95,7 +95,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       companyId,
       roles,
       via: 'jwt',
-      permissions: [...PERMISSIONS],
+      permissions: [...PERMISSIONS, 'tail'],
       expiresAt: new Date(payload.exp * 1000).toISOString(),
     };
   }

@@ -4,17 +4,26 @@ import { ProblemException } from '@auditlog/problem';
 export const ROLES = ['company_owner', 'installation_admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** What a caller may do: `view` the query API, `export` on every export route. */
+/**
+ * What a caller may do: `view` the query API, `export` on every export route — the
+ * permissions a viewer token can grant — and `tail`, the gap-free tail, which JWT
+ * principals and SIEM keys hold.
+ */
 export const PERMISSIONS = ['view', 'export'] as const;
-export type Permission = (typeof PERMISSIONS)[number];
+export type Permission = (typeof PERMISSIONS)[number] | 'tail';
 
 export interface Principal {
   subject: string;
   /** The caller's own company; absent only for installation admins. */
   companyId?: string;
   roles: Role[];
-  /** `jwt`: a token of the host's identity provider; `viewer`: a viewer session. */
-  via: 'jwt' | 'viewer';
+  /**
+   * `jwt`: a token of the host's identity provider; `viewer`: a viewer session;
+   * `siem_key`: a SIEM reader's key (SIEM_API_KEYS), which may only read the tail.
+   */
+  via: 'jwt' | 'viewer' | 'siem_key';
+  /** The companies a SIEM key reads. */
+  siemCompanies?: '*' | string[];
   /** JWT principals hold both; viewer sessions what their token granted. */
   permissions: Permission[];
   /** A viewer session's fixed filters (query parameters), ANDed to every read. */

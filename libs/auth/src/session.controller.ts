@@ -12,7 +12,7 @@ export interface SessionView {
   permissions: string[];
   filters: QueryParams;
   expires_at: string | null;
-  via: 'jwt' | 'viewer';
+  via: Principal['via'];
 }
 
 export function sessionView(principal: Principal): SessionView {
@@ -47,10 +47,10 @@ export const SESSION_SCHEMA = {
     subject: { type: 'string' },
     company_id: { type: 'string', nullable: true, description: 'null for installation admins' },
     roles: { type: 'array', items: { type: 'string', enum: [...ROLES] } },
-    permissions: { type: 'array', items: { type: 'string', enum: [...PERMISSIONS] } },
+    permissions: { type: 'array', items: { type: 'string', enum: [...PERMISSIONS, 'tail'] } },
     filters: FIXED_FILTERS_SCHEMA,
     expires_at: { type: 'string', format: 'date-time', nullable: true },
-    via: { type: 'string', enum: ['jwt', 'viewer'] },
+    via: { type: 'string', enum: ['jwt', 'viewer', 'siem_key'] },
   },
 };
 

@@ -86,6 +86,19 @@ export interface QueryConfig {
   cursorSecret?: string;
 }
 
+export interface TailConfig {
+  /** Events are handed out once their storage stamp is this old (TAIL_SETTLE_SECONDS). */
+  settleMs: number;
+  maxPageSize: number;
+  /**
+   * A registered write older than this is taken as abandoned (its process died) and no
+   * longer holds the watermark back (TAIL_MAX_WRITE_SECONDS).
+   */
+  maxWriteMs: number;
+  /** Keys of SIEM readers (`SIEM_API_KEYS`), in the ingest-key format: read the tail only. */
+  siemKeys: IngestKeyRecord[];
+}
+
 export interface ViewerConfig {
   /** Keys that may mint viewer tokens (`VIEWER_TOKEN_KEYS`), in the ingest-key format. */
   tokenKeys: IngestKeyRecord[];
@@ -163,6 +176,7 @@ export interface AppConfig {
   retention: RetentionConfig;
   export: ExportConfig;
   query: QueryConfig;
+  tail: TailConfig;
   integrity: IntegrityConfig;
   console: ConsoleConfig;
   maintenance: MaintenanceConfig;

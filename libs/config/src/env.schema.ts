@@ -293,6 +293,35 @@ export class EnvSchema {
   QUERY_CURSOR_SECRET?: string;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(300)
+  TAIL_SETTLE_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  TAIL_MAX_PAGE_SIZE?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(5)
+  @Max(3600)
+  TAIL_MAX_WRITE_SECONDS?: number;
+
+  @IsOptional()
+  @IsString()
+  SIEM_API_KEYS?: string;
+
+  @IsOptional()
+  @IsString()
+  SIEM_API_KEYS_FILE?: string;
+
+  @IsOptional()
   @IsString()
   CONSOLE_DIR?: string;
 

@@ -142,6 +142,12 @@ export function loadConfig(app: AppName, rawEnv: Env = process.env): AppConfig {
     problems,
   );
 
+  const siemKeys = readKeyLines(
+    'SIEM_API_KEYS',
+    env.SIEM_API_KEYS,
+    env.SIEM_API_KEYS_FILE,
+    problems,
+  );
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -212,6 +218,12 @@ export function loadConfig(app: AppName, rawEnv: Env = process.env): AppConfig {
       maxLookbackDays: env.QUERY_MAX_LOOKBACK_DAYS ?? 366,
       maxHistogramBuckets: env.QUERY_MAX_HISTOGRAM_BUCKETS ?? 1000,
       cursorSecret: env.QUERY_CURSOR_SECRET,
+    },
+    tail: {
+      settleMs: (env.TAIL_SETTLE_SECONDS ?? 2) * 1000,
+      maxWriteMs: (env.TAIL_MAX_WRITE_SECONDS ?? 60) * 1000,
+      maxPageSize: env.TAIL_MAX_PAGE_SIZE ?? 1000,
+      siemKeys,
     },
     integrity,
     console: {

@@ -75,6 +75,11 @@ export interface AuditEvent {
 export interface IngestMetadata {
   key_id: string;
   client_ip?: string;
+  /**
+   * When the writer sent the event to OpenSearch (set per write attempt): the order of the
+   * gap-free tail. Not part of the hash.
+   */
+  indexed_at?: string;
 }
 
 /** An event as stored in OpenSearch. */

@@ -220,7 +220,8 @@ function buildStored(
     ...(context.clientIp ? { client_ip: context.clientIp } : {}),
   };
   // The canonical text ends with the event's closing brace; none of the appended names
-  // can be an event field (unknown fields are refused), so the members stay unique.
+  // can be an event field (unknown fields are refused), so the members stay unique. The
+  // ingest object comes last and is flat: `withIndexedAt` relies on both.
   const source =
     `${canonical.slice(0, -1)},"hash":"${hash}"` +
     `${scope ? `,"scope":${JSON.stringify(scope)}` : ''},"ingest":${JSON.stringify(ingest)}}`;
@@ -228,4 +229,13 @@ function buildStored(
   if (scope) event.scope = scope;
   event.ingest = ingest;
   return { event, canonical, source };
+}
+
+/**
+ * The stored source with `ingest.indexed_at` added, stamped by the writer per attempt.
+ * Sources built here end with the flat `ingest` object, so the member goes before its
+ * closing brace without parsing the document again.
+ */
+export function withIndexedAt(source: string, indexedAt: string): string {
+  return `${source.slice(0, -2)},"indexed_at":"${indexedAt}"}}`;
 }

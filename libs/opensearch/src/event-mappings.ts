@@ -56,7 +56,13 @@ export const EVENT_MAPPINGS = {
     details: { type: 'object', enabled: false },
     schema_version: { type: 'short' },
     hash: { type: 'keyword', index: false },
-    ingest: { properties: { key_id: keyword, client_ip: { type: 'ip' } } },
+    ingest: {
+      properties: {
+        key_id: keyword,
+        client_ip: { type: 'ip' },
+        indexed_at: { type: 'date', format: 'strict_date_optional_time||epoch_millis' },
+      },
+    },
     // ECS-style aliases so SIEM tools read the indices without custom mappings. `source.ip`
     // needs none: the event's own field already has the ECS name and type. The full list
     // is in docs/storage.md.

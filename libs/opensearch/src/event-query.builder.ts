@@ -139,9 +139,22 @@ export function restrictionClauses(restrictions: readonly FilterSet[] = []): Que
  * filter sets (`restrictions`) follow the request's own filters, each ANDed whole.
  */
 export function buildEventQuery(companyId: string, filters: EventFilters): QueryClause {
+  return filtersQuery(
+    [
+      { term: { company_id: companyId } },
+      { range: { timestamp: { gte: filters.from, lt: filters.to } } },
+    ],
+    filters,
+  );
+}
+
+/** The request's filters (and fixed filter sets) after the caller's own leading clauses. */
+export function filtersQuery(
+  leading: QueryClause[],
+  filters: Omit<EventFilters, 'from' | 'to' | 'sort'>,
+): QueryClause {
   const filter: QueryClause[] = [
-    { term: { company_id: companyId } },
-    { range: { timestamp: { gte: filters.from, lt: filters.to } } },
+    ...leading,
     ...setClauses(filters),
     ...restrictionClauses(filters.restrictions),
   ];

@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Client } from '@opensearch-project/opensearch';
-import type { StoredEvent } from '@auditlog/events';
+import { type StoredEvent, withIndexedAt } from '@auditlog/events';
+import { EVENT_WRITE_FENCE, type EventWriteFence, type FencedWrite } from './event-write-fence';
 import { OPENSEARCH_CLIENT } from './opensearch.client';
 
 export interface EventWrite {
@@ -33,13 +34,30 @@ interface BulkItem {
 /** Thin OpenSearch adapter for events: create-only bulk writes. No product rules here. */
 @Injectable()
 export class EventRepository {
-  constructor(@Inject(OPENSEARCH_CLIENT) private readonly client: Client) {}
+  constructor(
+    @Inject(OPENSEARCH_CLIENT) private readonly client: Client,
+    @Optional() @Inject(EVENT_WRITE_FENCE) private readonly fence?: EventWriteFence,
+  ) {}
 
   async bulkCreate(writes: readonly EventWrite[]): Promise<WriteOutcome[]> {
     if (writes.length === 0) return [];
+    const fenced: FencedWrite = this.fence
+      ? await this.fence.open()
+      : { stamp: Date.now(), close: () => undefined };
+    try {
+      return await this.send(writes, new Date(fenced.stamp).toISOString());
+    } finally {
+      fenced.close();
+    }
+  }
+
+  /** One `_bulk`; documents stamped per attempt with the fence's `indexedAt`. */
+  private async send(writes: readonly EventWrite[], indexedAt: string): Promise<WriteOutcome[]> {
     const body = writes.flatMap((write) => [
       { create: { _index: write.index, _id: write.id } },
-      write.source ?? write.document,
+      write.source === undefined
+        ? { ...write.document, ingest: { ...write.document.ingest, indexed_at: indexedAt } }
+        : withIndexedAt(write.source, indexedAt),
     ]);
     let items: BulkItem[];
     try {

@@ -11,3 +11,4 @@ export * from './event-scanner';
 export * from './event-search';
 export * from './event-index.catalog';
 export * from './received-events.reader';
+export * from './event-write-fence';

@@ -85,6 +85,17 @@ export class OpenSearchSetupService implements OnApplicationBootstrap {
         _meta: { schema_version: 1 },
       },
     });
+    // Indices created before a field was added gain it: mappings only ever gain fields.
+    // Only writers of events may (and need to) do this on a secured cluster.
+    const { statusCode } = await this.client.indices.putMapping(
+      {
+        index: this.names.eventsPattern,
+        allow_no_indices: true,
+        body: EVENT_MAPPINGS,
+      },
+      { ignore: [403, 404] },
+    );
+    if (statusCode === 403) this.logger.debug('existing event indices left to the event writers');
     this.logger.log(`index template ${this.names.eventsTemplate} is in place`);
   }
 

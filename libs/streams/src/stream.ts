@@ -1,4 +1,7 @@
 import type { Outcome } from '@auditlog/events';
+import type { TailPosition } from '@auditlog/tail';
+
+export type { TailPosition };
 import type { DestinationConfig } from '@auditlog/stream-destinations';
 
 export interface StreamFilters {
@@ -11,14 +14,6 @@ export interface StreamFilters {
 export type RejectedBatchPolicy = 'pause' | 'dead_letter';
 
 export type StreamStatus = 'active' | 'paused' | 'failing';
-
-/** A position in the gap-free tail order (see EventTailReader in @auditlog/opensearch). */
-export interface TailPosition {
-  /** `ingest.indexed_at` in epoch milliseconds. */
-  indexed_at: number;
-  company_id: string;
-  id: string;
-}
 
 export interface StreamDefinition {
   id: string;

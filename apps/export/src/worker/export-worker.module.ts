@@ -3,6 +3,7 @@ import type { AppConfig } from '@auditlog/config';
 import { EXPORTS_INDEX, ExportRepository } from '@auditlog/export-jobs';
 import { DigestRepository } from '@auditlog/integrity-store';
 import { OpenSearchModule } from '@auditlog/opensearch';
+import { TailModule } from '@auditlog/tail';
 import { PlatformModule } from '@auditlog/platform';
 import { RetentionModule } from '@auditlog/retention';
 import { EventExportWriter } from '../format/event-export.writer';
@@ -19,6 +20,8 @@ export class ExportWorkerModule {
       imports: [
         PlatformModule.forRoot(config, { http: false }),
         OpenSearchModule.forRoot({ owns: [EXPORTS_INDEX] }),
+        // The gap-free tail: fences this process's event writes, reads the tail (libs/tail).
+        TailModule,
         RetentionModule,
       ],
       providers: [

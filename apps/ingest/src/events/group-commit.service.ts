@@ -95,7 +95,7 @@ export class GroupCommitService implements BeforeApplicationShutdown {
     }
     const serialised = writes.map((write) => {
       const source = write.source ?? JSON.stringify(write.document);
-      return { write: { ...write, source }, bytes: Buffer.byteLength(source, 'utf8') + 128 };
+      return { write, bytes: Buffer.byteLength(source, 'utf8') + 128 };
     });
     const bytes = serialised.reduce((sum, item) => sum + item.bytes, 0);
     // A lone oversized request is still admitted, or it could never be written.

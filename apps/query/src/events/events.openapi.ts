@@ -77,7 +77,15 @@ export const EVENT_SCHEMA: SchemaObject = {
     ingest: {
       type: 'object',
       description: 'installation admins only',
-      properties: { key_id: { type: 'string' }, client_ip: { type: 'string' } },
+      properties: {
+        key_id: { type: 'string' },
+        client_ip: { type: 'string' },
+        indexed_at: {
+          type: 'string',
+          format: 'date-time',
+          description: 'when the writer sent the event to OpenSearch: the order of the tail',
+        },
+      },
     },
   },
 };

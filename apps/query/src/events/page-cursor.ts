@@ -17,13 +17,19 @@ export interface CursorState {
   after: [number, string];
 }
 
-/** Parameters that may change from page to page. */
-const PAGE_PARAMS = new Set(['cursor', 'limit']);
+/** Parameters that may change from page to page of a list. */
+const PAGE_PARAMS: ReadonlySet<string> = new Set(['cursor', 'limit']);
 
-/** Order-insensitive digest of the filter parameters of a request. */
-export function paramsDigest(params: QueryParams): string {
+/**
+ * Order-insensitive digest of the filter parameters of a request, without those that may
+ * change from page to page.
+ */
+export function paramsDigest(
+  params: QueryParams,
+  pageParams: ReadonlySet<string> = PAGE_PARAMS,
+): string {
   const entries = Object.keys(params)
-    .filter((name) => !PAGE_PARAMS.has(name))
+    .filter((name) => !pageParams.has(name))
     .sort()
     .map((name) => {
       const raw = params[name];
@@ -45,11 +51,56 @@ export function cursorKey(config: AppConfig): Buffer {
   return randomBytes(32);
 }
 
-function invalidCursor(detail: string): ProblemException {
-  return ProblemException.badRequest(detail, [{ path: 'cursor', message: detail }]);
+export function invalidCursor(parameter: string, detail: string): ProblemException {
+  return ProblemException.badRequest(detail, [{ path: parameter, message: detail }]);
 }
 
-function isState(value: unknown): value is CursorState {
+/**
+ * Opaque, tamper-proof cursors: base64url(JSON) + "." + base64url(HMAC-SHA256). Every
+ * failure is a 400 on `parameter` that reveals nothing more.
+ */
+export class SignedCursorCodec<T> {
+  constructor(
+    private readonly key: Buffer,
+    private readonly parameter: string,
+    private readonly isState: (value: unknown) => value is T,
+  ) {}
+
+  encode(state: T): string {
+    const payload = Buffer.from(JSON.stringify(state), 'utf8').toString('base64url');
+    return `${payload}.${this.sign(payload)}`;
+  }
+
+  decode(cursor: string): T {
+    const [payload, signature, ...rest] = cursor.split('.');
+    if (!payload || !signature || rest.length > 0 || cursor.length > 4096) {
+      throw invalidCursor(this.parameter, `${this.parameter} is not valid.`);
+    }
+    const expected = Buffer.from(this.sign(payload));
+    const given = Buffer.from(signature);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+      throw invalidCursor(
+        this.parameter,
+        `${this.parameter} is not valid (it may come from another deployment).`,
+      );
+    }
+    let state: unknown;
+    try {
+      state = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    } catch {
+      throw invalidCursor(this.parameter, `${this.parameter} is not valid.`);
+    }
+    if (!this.isState(state))
+      throw invalidCursor(this.parameter, `${this.parameter} is not valid.`);
+    return state;
+  }
+
+  private sign(payload: string): string {
+    return createHmac('sha256', this.key).update(payload).digest('base64url');
+  }
+}
+
+function isPageState(value: unknown): value is CursorState {
   if (typeof value !== 'object' || value === null) return false;
   const state = value as Record<string, unknown>;
   return (
@@ -65,42 +116,26 @@ function isState(value: unknown): value is CursorState {
   );
 }
 
-/** Opaque, tamper-proof cursors: base64url(JSON) + "." + base64url(HMAC-SHA256). */
+/** The `cursor` of list pages, bound to company and filters. */
 export class PageCursorCodec {
-  constructor(private readonly key: Buffer) {}
+  private readonly codec: SignedCursorCodec<CursorState>;
 
-  encode(state: CursorState): string {
-    const payload = Buffer.from(JSON.stringify(state), 'utf8').toString('base64url');
-    return `${payload}.${this.sign(payload)}`;
+  constructor(key: Buffer) {
+    this.codec = new SignedCursorCodec(key, 'cursor', isPageState);
   }
 
-  /** Verifies signature and binding; every failure is a 400 that reveals nothing more. */
+  encode(state: CursorState): string {
+    return this.codec.encode(state);
+  }
+
   decode(cursor: string, company: string, params: QueryParams): CursorState {
-    const [payload, signature, ...rest] = cursor.split('.');
-    if (!payload || !signature || rest.length > 0 || cursor.length > 4096) {
-      throw invalidCursor('cursor is not valid.');
-    }
-    const expected = Buffer.from(this.sign(payload));
-    const given = Buffer.from(signature);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
-      throw invalidCursor('cursor is not valid (it may come from another deployment).');
-    }
-    let state: unknown;
-    try {
-      state = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    } catch {
-      throw invalidCursor('cursor is not valid.');
-    }
-    if (!isState(state)) throw invalidCursor('cursor is not valid.');
+    const state = this.codec.decode(cursor);
     if (state.company !== company || state.params !== paramsDigest(params)) {
       throw invalidCursor(
+        'cursor',
         'cursor belongs to another search: send the same filters, sort and company as the first page.',
       );
     }
     return state;
-  }
-
-  private sign(payload: string): string {
-    return createHmac('sha256', this.key).update(payload).digest('base64url');
   }
 }

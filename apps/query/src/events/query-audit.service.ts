@@ -10,7 +10,7 @@ const MAX_REMEMBERED = 10_000;
 /** Larger filter sets are recorded by digest only, well inside the 64 KiB details limit. */
 const MAX_RECORDED_FILTERS_BYTES = 16 * 1024;
 
-export type ViewKind = 'search' | 'detail' | 'histogram' | 'facets';
+export type ViewKind = 'search' | 'detail' | 'histogram' | 'facets' | 'tail';
 
 /**
  * Records what company owners read as `audit_log.viewed` events in their own company's
@@ -18,7 +18,8 @@ export type ViewKind = 'search' | 'detail' | 'histogram' | 'facets';
  * and every refresh within the hour share a deterministic id, so the create-once store
  * keeps the first and drops the repeats. A viewer session's reads name its subject as the
  * actor and add `via: "viewer_token"` with the token's id. Installation admins' reads are
- * not company events; they are written to the application log instead.
+ * not company events, nor are SIEM keys' (which may read many companies at once); they are
+ * written to the application log instead.
  */
 @Injectable()
 export class QueryAuditService {
@@ -36,8 +37,9 @@ export class QueryAuditService {
   ): void {
     const admin = principal.roles.includes('installation_admin');
     const digest = paramsDigest(params);
-    if (admin) {
-      this.logger.log({ msg: 'admin read', subject: principal.subject, companyId, kind, params });
+    if (admin || principal.via === 'siem_key') {
+      const msg = admin ? 'admin read' : 'siem read';
+      this.logger.log({ msg, subject: principal.subject, companyId, kind, params });
       return;
     }
     const bucket = Math.floor(now.getTime() / BUCKET_MS);
