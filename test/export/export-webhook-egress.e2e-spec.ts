@@ -19,7 +19,7 @@ import {
 } from '@auditlog/testing';
 import { ExportModule } from '../../apps/export/src/export.module';
 import { seedEvents } from '../query/seed';
-import { dropExportQueue, ensureBuild } from './support';
+import { dropExportQueue, ensureBuild, exportCompleted } from './support';
 
 /** A real HTTP receiver on loopback; `answer: false` accepts requests and never answers. */
 async function receiver(
@@ -93,17 +93,7 @@ describe('export webhooks: egress policy', () => {
       .post('/v1/exports')
       .set('authorization', `Bearer ${acme}`)
       .send({ name: 'hooked', format: 'ndjson', filters: { from }, webhook_url: webhookUrl });
-  const completed = (id: string) =>
-    waitFor(
-      async () => {
-        const { body } = await request(app.getHttpServer())
-          .get(`/v1/exports/${id}`)
-          .set('authorization', `Bearer ${acme}`);
-        if (body.status === 'failed') throw new Error(`export failed: ${body.error}`);
-        return body.status === 'completed' ? (body as { status: string }) : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 250 },
-    );
+  const completed = (id: string) => exportCompleted(app.getHttpServer(), id, acme);
   const undelivered = (worker: AppProcess, id: string) =>
     waitFor(
       () =>
