@@ -112,6 +112,8 @@ describe('docker-compose.yml', () => {
         EXPORT_DIR: '/var/lib/auditlog/exports',
         EXPORT_RETENTION: '${EXPORT_RETENTION:-7d}',
         EXPORT_WEBHOOK_SECRET: '${EXPORT_WEBHOOK_SECRET:-}',
+        EGRESS_ALLOW_PRIVATE: '${EGRESS_ALLOW_PRIVATE:-false}',
+        EGRESS_ALLOWED_CIDRS: '${EGRESS_ALLOWED_CIDRS:-}',
       });
     }
   });

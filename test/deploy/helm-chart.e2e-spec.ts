@@ -138,6 +138,8 @@ describe('Helm chart helm/auditlog', () => {
     ['a CORS origin without a scheme', ['--set-json', 'console.corsAllowedOrigins=["platform"]']],
     ['a console public URL without a scheme', ['--set', 'console.publicUrl=auditlog.example.com']],
     ['a non-http export URL', ['--set', 'console.exportUrl=ftp://export.example.com']],
+    ['an egress network that is a host name', ['--set-json', 'egress.allowedCidrs=["localhost"]']],
+    ['egress.allowPrivate given as a string', ['--set-string', 'egress.allowPrivate=yes']],
     ['an unknown console key', ['--set', 'console.theme=dark']],
     ['a short viewer session secret', ['--set', 'viewerTokens.sessionSecret=short']],
     ['viewer token keys given as a list', ['--set-json', 'viewerTokens.keys=["a:b:*"]']],
@@ -437,6 +439,28 @@ describe('Helm chart helm/auditlog', () => {
     expect(byName(objects, 'ConfigMap', 'audit-auditlog').data?.AUTH_JWKS_URL).toBe(
       'https://login.example.com/.well-known/jwks.json',
     );
+  });
+
+  it('refuses private and internal egress by default, and passes what the operator opens', async () => {
+    const defaults = byName(await render(['required']), 'ConfigMap', 'audit-auditlog').data ?? {};
+    expect(defaults).toMatchObject({
+      EGRESS_ALLOW_PRIVATE: 'false',
+      EXPORT_WEBHOOK_TIMEOUT_SECONDS: '10',
+    });
+    expect(defaults).not.toHaveProperty('EGRESS_ALLOWED_CIDRS');
+    const opened = await render(
+      ['required'],
+      [
+        '--set',
+        'egress.allowPrivate=true',
+        '--set-json',
+        'egress.allowedCidrs=["10.20.0.0/16","fd00:12::/32"]',
+      ],
+    );
+    expect(byName(opened, 'ConfigMap', 'audit-auditlog').data).toMatchObject({
+      EGRESS_ALLOW_PRIVATE: 'true',
+      EGRESS_ALLOWED_CIDRS: '10.20.0.0/16,fd00:12::/32',
+    });
   });
 
   describe('console and viewer tokens', () => {

@@ -72,6 +72,8 @@ describe('export API: streamed downloads and export jobs', () => {
     EXPORT_MAX_ROWS: '40',
     EXPORT_MAX_CONCURRENT_PER_COMPANY: '2',
     EXPORT_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    // The webhook receiver below listens on loopback, which the egress policy refuses by default.
+    EGRESS_ALLOWED_CIDRS: '127.0.0.0/8',
     EXPORT_MAINTENANCE_INTERVAL_SECONDS: '0',
     EXPORT_JOB_LOCK_SECONDS: '5',
   });

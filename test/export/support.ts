@@ -1,11 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Client } from '@opensearch-project/opensearch';
-import type request from 'supertest';
+import request from 'supertest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { EXPORT_QUEUE } from '@auditlog/export-jobs';
 import { eventDocumentId, IndexNames } from '@auditlog/opensearch';
+import { waitFor } from '@auditlog/testing';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -94,4 +95,22 @@ export async function dropExportQueue(redisUrl: string, prefix: string): Promise
     await queue.close();
     connection.disconnect();
   }
+}
+
+/** Polls `GET /v1/exports/{id}` until the job is `completed`; throws when it `failed`. */
+export function exportCompleted(
+  server: Parameters<typeof request>[0],
+  id: string,
+  token: string,
+): Promise<Record<string, unknown>> {
+  return waitFor(
+    async () => {
+      const { body } = await request(server)
+        .get(`/v1/exports/${id}`)
+        .set('authorization', `Bearer ${token}`);
+      if (body.status === 'failed') throw new Error(`export failed: ${body.error}`);
+      return body.status === 'completed' ? (body as Record<string, unknown>) : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 250 },
+  );
 }

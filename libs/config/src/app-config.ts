@@ -147,6 +147,16 @@ export interface ExportConfig {
   maintenanceIntervalMs: number;
   /** HMAC-SHA256 key of completion webhooks; without it webhooks cannot be requested. */
   webhookSecret?: string;
+  /** How long one webhook delivery attempt may take in all. */
+  webhookTimeoutMs: number;
+}
+
+/** Where outbound connections (webhooks, streams) may go; see libs/egress. */
+export interface EgressConfig {
+  /** Private-use networks (RFC 1918, IPv6 unique-local, CGNAT) too. */
+  allowPrivate: boolean;
+  /** More networks, as written (`127.0.0.0/8`, `fd00::/8`); checked at boot. */
+  allowedCidrs: string[];
 }
 
 export interface MaintenanceConfig {
@@ -180,6 +190,7 @@ export interface AppConfig {
   integrity: IntegrityConfig;
   console: ConsoleConfig;
   maintenance: MaintenanceConfig;
+  egress: EgressConfig;
   /** Browser origins answered with CORS headers; empty: no CORS at all. */
   corsAllowedOrigins: string[];
   /** Serve the interactive OpenAPI reference at /docs (OPENAPI_DOCS_ENABLED). */

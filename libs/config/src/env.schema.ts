@@ -210,6 +210,25 @@ export class EnvSchema {
   @MinLength(32, { message: 'EXPORT_WEBHOOK_SECRET must be at least 32 characters' })
   EXPORT_WEBHOOK_SECRET?: string;
 
+  /** Seconds one webhook delivery attempt may take, connecting and answering included. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(300)
+  EXPORT_WEBHOOK_TIMEOUT_SECONDS?: number;
+
+  /** Outbound connections may reach private-use networks (RFC 1918, IPv6 ULA, CGNAT). */
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  EGRESS_ALLOW_PRIVATE?: boolean;
+
+  /** More networks outbound connections may reach, loopback and link-local included. */
+  @IsOptional()
+  @IsString()
+  EGRESS_ALLOWED_CIDRS?: string;
+
   @IsOptional()
   @Transform(toInt)
   @IsInt()

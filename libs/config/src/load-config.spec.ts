@@ -142,6 +142,48 @@ describe('loadConfig', () => {
   });
 });
 
+describe('loadConfig egress settings', () => {
+  it('refuses private destinations and allows no extra network by default', () => {
+    expect(loadConfig('export-worker', base).egress).toEqual({
+      allowPrivate: false,
+      allowedCidrs: [],
+    });
+    expect(loadConfig('export-worker', base).export.webhookTimeoutMs).toBe(10_000);
+  });
+
+  it('reads EGRESS_ALLOW_PRIVATE, EGRESS_ALLOWED_CIDRS and the webhook timeout', () => {
+    const config = loadConfig('export', {
+      ...base,
+      EGRESS_ALLOW_PRIVATE: 'true',
+      EGRESS_ALLOWED_CIDRS: '127.0.0.0/8, ::1/128 169.254.169.254',
+      EXPORT_WEBHOOK_TIMEOUT_SECONDS: '3',
+    });
+    expect(config.egress).toEqual({
+      allowPrivate: true,
+      allowedCidrs: ['127.0.0.0/8', '::1/128', '169.254.169.254'],
+    });
+    expect(config.export.webhookTimeoutMs).toBe(3000);
+  });
+
+  it('names every bad network and a bad flag', () => {
+    expect(
+      problemsOf('export', {
+        ...base,
+        EGRESS_ALLOW_PRIVATE: 'yes',
+        EGRESS_ALLOWED_CIDRS: '10.0.0.0/8,10.0.0.0/33,localhost,fd00::/129,1.2.3.4/8/8',
+        EXPORT_WEBHOOK_TIMEOUT_SECONDS: '0',
+      }),
+    ).toEqual([
+      'EXPORT_WEBHOOK_TIMEOUT_SECONDS: must not be less than 1',
+      'EGRESS_ALLOW_PRIVATE: must be a boolean value',
+      ...['10.0.0.0/33', 'localhost', 'fd00::/129', '1.2.3.4/8/8'].map(
+        (entry) =>
+          `EGRESS_ALLOWED_CIDRS: "${entry}" is not a network like 10.0.0.0/8, fd00::/8 or 127.0.0.1`,
+      ),
+    ]);
+  });
+});
+
 describe('loadConfig viewer settings', () => {
   const line = `host:${'b'.repeat(64)}:acme|globex`;
 

@@ -6,6 +6,7 @@ import { type AppConfig, type AppName, DEFAULT_PORTS, type IngestKeyRecord } fro
 import { EnvSchema } from './env.schema';
 import { parseIngestKeys } from './ingest-keys.parser';
 import { readIntegrityConfig } from './integrity.parser';
+import { parseCidrs } from './cidrs.parser';
 import { parseOrigins } from './origins.parser';
 import { parseRetentionClasses } from './retention.parser';
 
@@ -148,6 +149,8 @@ export function loadConfig(app: AppName, rawEnv: Env = process.env): AppConfig {
     env.SIEM_API_KEYS_FILE,
     problems,
   );
+  const allowedCidrs = parseCidrs('EGRESS_ALLOWED_CIDRS', env.EGRESS_ALLOWED_CIDRS, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -212,7 +215,9 @@ export function loadConfig(app: AppName, rawEnv: Env = process.env): AppConfig {
       scanBatchSize: env.EXPORT_SCAN_BATCH_SIZE ?? 5000,
       maintenanceIntervalMs: (env.EXPORT_MAINTENANCE_INTERVAL_SECONDS ?? 60) * 1000,
       webhookSecret: env.EXPORT_WEBHOOK_SECRET,
+      webhookTimeoutMs: (env.EXPORT_WEBHOOK_TIMEOUT_SECONDS ?? 10) * 1000,
     },
+    egress: { allowPrivate: env.EGRESS_ALLOW_PRIVATE ?? false, allowedCidrs },
     query: {
       maxWindowDays: env.QUERY_MAX_WINDOW_DAYS ?? 93,
       maxLookbackDays: env.QUERY_MAX_LOOKBACK_DAYS ?? 366,

@@ -5,6 +5,7 @@ import {
   parseEventFilters,
   type QueryParams,
 } from '@auditlog/events';
+import { destinationUrlProblem, type EgressPolicy } from '@auditlog/egress';
 import type { ExportFormat } from '@auditlog/export-jobs';
 
 import type { CreateExportBody } from './exports.dto';
@@ -56,7 +57,11 @@ function checkIntegrity(input: CreateExportBody, errors: FieldProblem[]): boolea
   return true;
 }
 
-function checkWebhook(raw: unknown, errors: FieldProblem[]): string | undefined {
+function checkWebhook(
+  raw: unknown,
+  egress: EgressPolicy,
+  errors: FieldProblem[],
+): string | undefined {
   if (raw === undefined || raw === null) return undefined;
   let url: URL | undefined;
   try {
@@ -71,21 +76,29 @@ function checkWebhook(raw: unknown, errors: FieldProblem[]): string | undefined 
     });
     return undefined;
   }
+  // A literal address is judged now; a name when the worker resolves it to connect.
+  const refused = destinationUrlProblem('webhook_url', url.toString(), egress);
+  if (refused) {
+    errors.push(refused);
+    return undefined;
+  }
   return url.toString();
 }
 
 /**
  * `POST /v1/exports` body after the DTO (`CreateExportBody`, ADR 0092) checked its shape:
- * the cross-field rules, the webhook URL and the filters, named `filters.<param>`.
+ * the cross-field rules, the webhook URL (its scheme, and a literal address against the
+ * egress policy) and the filters, named `filters.<param>`.
  */
 export function parseCreateExport(
   input: CreateExportBody,
   now: Date,
   limits: FilterLimits,
+  egress: EgressPolicy,
 ): Parsed<CreateExportRequest> {
   const errors: FieldProblem[] = [];
   const { name, company_id: companyId } = input;
-  const webhookUrl = checkWebhook(input.webhook_url, errors);
+  const webhookUrl = checkWebhook(input.webhook_url, egress, errors);
   const includeIntegrity = checkIntegrity(input, errors);
 
   const rawFilters = input.filters ?? {};

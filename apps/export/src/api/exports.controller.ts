@@ -24,6 +24,7 @@ import {
   restrictFilters,
 } from '@auditlog/auth';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
+import { createEgressPolicy, type EgressPolicy } from '@auditlog/egress';
 import { ProblemException } from '@auditlog/problem';
 import { ApiEventFilters, CompanyQuery, EventFiltersPipe } from '@auditlog/platform';
 import { EventScanner } from '@auditlog/opensearch';
@@ -53,6 +54,8 @@ const EXPORT_ID = /^exp_[0-9a-f]{32}$/;
 @Controller('v1/exports')
 @RequirePermission('export')
 export class ExportsController {
+  private readonly egress: EgressPolicy;
+
   constructor(
     private readonly exports: ExportsService,
     private readonly writer: EventExportWriter,
@@ -60,7 +63,9 @@ export class ExportsController {
     private readonly audit: ExportAuditService,
     private readonly downloads: ExportDownloads,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.egress = createEgressPolicy(config.egress);
+  }
 
   @Get('stream')
   @ApiOperation({
@@ -120,7 +125,7 @@ export class ExportsController {
     @Req() request: Request & { id?: string },
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ id: string; status: 'queued' }> {
-    const parsed = parseCreateExport(body, new Date(), this.config.query);
+    const parsed = parseCreateExport(body, new Date(), this.config.query, this.egress);
     if (!parsed.ok)
       throw ProblemException.badRequest('The export request is invalid.', parsed.errors);
     const scope = this.scopeOf(principal, parsed.value.companyId);

@@ -98,7 +98,7 @@ export class CreateExportBody {
     format: 'uri',
     maxLength: 2048,
     description:
-      'Optional: POSTed a signed JSON summary when the job ends (docs/export.md); needs EXPORT_WEBHOOK_SECRET.',
+      'Optional: POSTed a signed JSON summary when the job ends (docs/export.md); needs EXPORT_WEBHOOK_SECRET. Loopback, private and link-local destinations are refused unless the egress policy allows them (a literal address: 400).',
   })
   @IsOptional()
   @IsString({ message: 'webhook_url must be an http(s) URL without credentials' })

@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
+import { createEgressPolicy, type EgressPolicy } from '@auditlog/egress';
 import { EventScanner } from '@auditlog/opensearch';
 import {
   ACTIVE_STATUSES,
@@ -56,6 +57,7 @@ const PROGRESS_EVERY_MS = 1000;
 @Injectable()
 export class ExportJobRunner {
   private readonly logger = new Logger(ExportJobRunner.name);
+  private readonly egress: EgressPolicy;
 
   constructor(
     private readonly exports: ExportRepository,
@@ -63,7 +65,9 @@ export class ExportJobRunner {
     private readonly scanner: EventScanner,
     private readonly bundle: IntegrityBundleWriter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.egress = createEgressPolicy(config.egress);
+  }
 
   async run(job: Job<ExportJobData>): Promise<RunResult> {
     const { exportId } = job.data;
@@ -200,7 +204,10 @@ export class ExportJobRunner {
   private async notify(record: ExportRecord): Promise<void> {
     const secret = this.config.export.webhookSecret;
     if (!record.webhook_url || !secret) return;
-    const result = await sendWebhook(record.webhook_url, secret, toView(record));
+    const result = await sendWebhook(record.webhook_url, secret, toView(record), {
+      egress: this.egress,
+      timeoutMs: this.config.export.webhookTimeoutMs,
+    });
     if (!result.delivered)
       this.logger.warn({ msg: 'export webhook not delivered', id: record.id, ...result });
   }
