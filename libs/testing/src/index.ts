@@ -8,4 +8,4 @@ export * from './process';
 export * from './redis';
 export * from './browser';
 export * from './integrity-vectors';
-export * from './arrays';
+export * from './checked';

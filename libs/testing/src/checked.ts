@@ -1,5 +1,5 @@
 /**
- * Checked element access for tests and benches: each throws an Error naming what was
+ * Checked element and key access for tests and benches: each throws an Error naming what was
  * missing instead of letting `undefined` surface later as an unrelated failure.
  */
 
@@ -30,4 +30,11 @@ export function only<T>(items: readonly T[], what = 'item'): T {
 export function cycle<T>(items: readonly T[], index: number, what = 'item'): T {
   if (items.length === 0) throw new Error(`expected at least one ${what} to cycle through`);
   return itemAt(items, index % items.length, what);
+}
+
+/** The value under `key` of a keyed response body (an index's mapping, a role by name). */
+export function entryOf<T>(record: Readonly<Record<string, T>>, key: string, what = 'entry'): T {
+  const value = record[key];
+  if (value === undefined) throw new Error(`expected ${what} "${key}"`);
+  return value;
 }
