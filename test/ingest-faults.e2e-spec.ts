@@ -3,7 +3,7 @@ import request from 'supertest';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from '@opensearch-project/opensearch';
-import { dropPrefix, startApp, testEnvironment, waitFor } from '@auditlog/testing';
+import { dropPrefix, startApp, testEnvironment, waitFor, itemAt } from '@auditlog/testing';
 import { ensureServices } from '../scripts/services';
 import { startOpenSearch, stopOpenSearch } from '../scripts/services/opensearch';
 import { IngestModule } from '../apps/ingest/src/ingest.module';
@@ -91,7 +91,9 @@ describe('ingest while OpenSearch stops and restarts', () => {
         for (const result of results) {
           if (result.status !== 'rejected') outcome.acknowledged.add(result.id);
         }
-        pending = pending.filter((_, index) => results[index].status === 'rejected');
+        pending = pending.filter(
+          (_, index) => itemAt(results, index, 'batch result').status === 'rejected',
+        );
       }
     };
 

@@ -33,6 +33,8 @@ export async function storeReceived(
       document: result.event,
     },
   ]);
-  if (outcome.status !== 'created') throw new Error(`event ${id} not stored: ${outcome.status}`);
+  if (outcome?.status !== 'created') {
+    throw new Error(`event ${id} not stored: ${outcome?.status ?? 'no outcome'}`);
+  }
   return result.event;
 }

@@ -18,6 +18,7 @@ import {
   testClient,
   testEnvironment,
   waitFor,
+  firstOf,
 } from '@auditlog/testing';
 import type { DigestRunSummary } from '../apps/maintenance/src/integrity/digest-sealing.service';
 import { QueryModule } from '../apps/query/src/query.module';
@@ -80,7 +81,7 @@ describe('integrity: signed digest chains and verification', () => {
       index: `${setup.indexPrefix}-events-*`,
       body: { query: { ids: { values: [eventDocumentId(companyId, id)] } } },
     });
-    return { index: (body.hits.hits as Array<{ _index: string }>)[0]._index };
+    return { index: firstOf(body.hits.hits as Array<{ _index: string }>, 'hit')._index };
   }
 
   const owner = (companyId: string) => `Bearer ${ownerToken(setup.jwtSecret, companyId)}`;
@@ -179,8 +180,8 @@ describe('integrity: signed digest chains and verification', () => {
       [iso(3), 1],
       [iso(4), 0],
     ]);
-    expect(digests[0].previous_digest_hash).toBeNull();
-    expect(digests[0].leaves.map((leaf) => leaf.id)).toEqual(['a-1', 'a-2']);
+    expect(digests[0]?.previous_digest_hash).toBeNull();
+    expect(digests[0]?.leaves.map((leaf) => leaf.id)).toEqual(['a-1', 'a-2']);
     expect(digests.every((digest) => digest.company_id === 'acme' && digest.key_id === 'k1')).toBe(
       true,
     );
@@ -452,7 +453,7 @@ describe('integrity: signed digest chains and verification', () => {
         window_start: windowOfEvent.toISOString(),
         event_count: 1,
       });
-      expect(digests[0].previous_digest_hash).toBeNull();
+      expect(digests[0]?.previous_digest_hash).toBeNull();
       expect(await metricsOf(scheduler)).toMatch(
         /auditlog_integrity_digests_created_total\{[^}]*\} [1-9]/,
       );

@@ -128,7 +128,7 @@ describe('npm start', () => {
   it('prints curl lines that work when pasted', async () => {
     const commands = printedCurlCommands(output);
     expect(commands).toHaveLength(2);
-    const [ingestCurl, queryCurl] = commands;
+    const [ingestCurl = '', queryCurl = ''] = commands;
 
     const ingested = JSON.parse((await run('bash', ['-c', ingestCurl])).stdout);
     expect(ingested).toMatchObject({ status: 'created' });

@@ -26,6 +26,7 @@ import {
   launchChromium,
   newConsoleContext,
   startProcess,
+  cycle,
 } from '@auditlog/testing';
 import { NAMES } from '../../test/console/ui';
 import { parseCount, resultsDate } from '../report/args';
@@ -237,7 +238,7 @@ async function main(): Promise<void> {
     await page.goto(consoleUrl);
     await page.locator('tr[data-event-id]').first().waitFor({ timeout: 60_000 });
     for (let round = -2; round < ITERATIONS; round++) {
-      const value = values[(round + 2) % values.length];
+      const value = cycle(values, round + 2, 'action filter');
       const expectedUrl = new URL(lastEventsUrl);
       expectedUrl.searchParams.set('action', value);
       const { firstId } = await replay(expectedUrl.toString());

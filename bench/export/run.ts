@@ -124,8 +124,9 @@ async function rawScan(client: Client, company: string, from: string, to: string
       });
       const hits = body.hits.hits as Array<{ sort: Array<string | number> }>;
       rows += hits.length;
-      if (hits.length < 5000) return rows;
-      after = hits[hits.length - 1].sort;
+      const last = hits.at(-1);
+      if (last === undefined || hits.length < 5000) return rows;
+      after = last.sort;
     }
   } finally {
     await client.deletePit({ body: { pit_id: [pit.pit_id] } });

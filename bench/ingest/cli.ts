@@ -22,7 +22,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from '@opensearch-project/opensearch';
 import { normalizeEvent, type StoredEvent } from '@auditlog/events';
-import { type AppProcess, dropPrefix, startProcess } from '@auditlog/testing';
+import {
+  type AppProcess,
+  dropPrefix,
+  startProcess,
+  cycle,
+  firstOf,
+  lastOf,
+} from '@auditlog/testing';
 import { parseCount, parseCountList } from '../report/args';
 import type { IngestLevel, IngestResult, IngestSide } from '../report/results';
 import { round } from '../report/stats';
@@ -64,7 +71,7 @@ const log = (line: string): void => void process.stdout.write(`${line}\n`);
  */
 async function copyTemplate(client: Client, fromPrefix: string, toPrefix: string): Promise<void> {
   const { body } = await client.indices.getIndexTemplate({ name: `${fromPrefix}-events` });
-  const source = body.index_templates[0].index_template as unknown as {
+  const source = firstOf(body.index_templates, 'index template').index_template as unknown as {
     template: Record<string, unknown>;
     priority: number;
   };
@@ -158,7 +165,7 @@ async function rawBatches(
       connections,
       headers: { 'content-type': 'application/x-ndjson' },
       amount: bodies.length,
-      request: (n) => ({ method: 'POST', path: '/_bulk', body: bodies[n % bodies.length] }),
+      request: (n) => ({ method: 'POST', path: '/_bulk', body: cycle(bodies, n, 'bulk body') }),
     }),
   );
   return side(value, documents.length, cpu);
@@ -181,7 +188,7 @@ async function apiBatches(
       request: (n) => ({
         method: 'POST',
         path: '/v1/events/batch',
-        body: bodies[n % bodies.length],
+        body: cycle(bodies, n, 'batch body'),
       }),
     }),
   );
@@ -255,7 +262,7 @@ async function main(): Promise<void> {
         headers: { 'content-type': 'application/json' },
         amount: singles.documents.length,
         request: (n) => {
-          const document = singles.documents[n % singles.documents.length];
+          const document = cycle(singles.documents, n, 'document');
           return {
             method: 'PUT',
             path: `/${rawIndexName}/_create/${encodeURIComponent(`${document.company_id}:${document.id}`)}`,
@@ -274,7 +281,7 @@ async function main(): Promise<void> {
         request: (n) => ({
           method: 'POST',
           path: '/v1/events',
-          body: singleBodies[n % singleBodies.length],
+          body: cycle(singleBodies, n, 'event body'),
         }),
       }),
     );
@@ -326,7 +333,7 @@ async function main(): Promise<void> {
     );
 
     // Processes: the highest connection level again with 1 and with N ingest processes.
-    const connections = CLIENT_LEVELS[CLIENT_LEVELS.length - 1];
+    const connections = lastOf(CLIENT_LEVELS, 'client level');
     const workers: IngestResult['workers'] = [];
     for (const count of WORKER_LEVELS) {
       const target = count === 1 ? ingest : await start(`${apiPrefix}-w${count}`, count);

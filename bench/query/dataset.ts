@@ -1,6 +1,7 @@
 import type { Client } from '@opensearch-project/opensearch';
 import type { StoredEvent } from '@auditlog/events';
 import { eventDocumentId, IndexNames } from '@auditlog/opensearch';
+import { firstOf, itemAt } from '@auditlog/testing';
 
 const DAY = 86_400_000;
 const ACTIONS = [
@@ -63,7 +64,7 @@ export function random(seed: number): () => number {
 /** Event `index` of the data set: 40 % belong to `acme`, the rest to 20 other companies. */
 export function benchEvent(index: number, now: number, days: number): StoredEvent {
   const next = random(index + 1);
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)];
+  const pick = <T>(list: readonly T[]): T => itemAt(list, Math.floor(next() * list.length));
   const company = next() < 0.4 ? 'acme' : `company-${Math.floor(next() * 20)}`;
   const timestamp = new Date(now - Math.floor(next() * days * DAY)).toISOString();
   const action = pick(ACTIONS);
@@ -77,7 +78,7 @@ export function benchEvent(index: number, now: number, days: number): StoredEven
     received_at: timestamp,
     company_id: company,
     action,
-    category: action.split('.')[0],
+    category: firstOf(action.split('.')),
     operation: 'other',
     actor: {
       id: `user-${user}`,

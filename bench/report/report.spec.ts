@@ -57,9 +57,9 @@ describe('benchmark report', () => {
   it('charts ingest and query, and leaves out the export that did not run', () => {
     const charts = renderCharts(resultsSet());
     expect(charts.map((chart) => chart.name)).toEqual(['ingest-throughput', 'query-latency']);
-    expect(charts[0].svg).toContain('>raw _bulk</text>');
-    expect(charts[0].svg).toContain('>ingest API</text>');
-    expect(charts[1].svg.match(/<rect class="bar"/g)).toHaveLength(2 * 6);
+    expect(charts[0]?.svg).toContain('>raw _bulk</text>');
+    expect(charts[0]?.svg).toContain('>ingest API</text>');
+    expect(charts[1]?.svg.match(/<rect class="bar"/g)).toHaveLength(2 * 6);
   });
 
   it('charts export throughput and RSS once the export benchmark reports', () => {
@@ -88,7 +88,7 @@ describe('benchmark report', () => {
       'export-throughput',
       'export-rss',
     ]);
-    expect(charts[3].svg.match(/<polyline class="series"/g)).toHaveLength(2);
+    expect(charts[3]?.svg.match(/<polyline class="series"/g)).toHaveLength(2);
   });
 
   it('writes tables, the missing export, the machine and links to the charts', () => {

@@ -3,7 +3,7 @@ export function percentile(samples: readonly number[], p: number): number {
   if (!(p > 0 && p <= 100)) throw new Error(`percentile must be in (0, 100], got ${p}`);
   if (samples.length === 0) return Number.NaN;
   const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.ceil((p / 100) * sorted.length) - 1];
+  return sorted[Math.ceil((p / 100) * sorted.length) - 1] ?? Number.NaN;
 }
 
 export interface LatencySummary {

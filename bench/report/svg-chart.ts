@@ -92,7 +92,8 @@ function frame(title: string, xLabel: string, yLabel: string, body: string[]): s
 
 function yAxis(maxValue: number): { scale: (y: number) => number; lines: string[] } {
   const ticks = niceTicks(maxValue);
-  const top = ticks[ticks.length - 1];
+  // niceTicks never returns an empty list; 1 matches its fallback.
+  const top = ticks.at(-1) ?? 1;
   const plotBottom = HEIGHT - PLOT.bottom;
   const scale = (y: number): number => plotBottom - (y / top) * (plotBottom - PLOT.top);
   const lines = ticks.flatMap((tick) => [
@@ -131,7 +132,7 @@ export function lineChart(chart: LineChart): string {
   const scaleX = (x: number): number =>
     PLOT.left + 20 + ((transform(x) - low) / span) * (WIDTH - PLOT.right - PLOT.left - 40);
   const plotBottom = HEIGHT - PLOT.bottom;
-  const xTicks = chart.logX || xs.length <= 8 ? xs : niceTicks(xs[xs.length - 1]);
+  const xTicks = chart.logX || xs.length <= 8 ? xs : niceTicks(xs.at(-1) ?? 0);
   const body = [
     ...lines,
     ...xTicks.map((x) => text(scaleX(x), plotBottom + 18, label(x), 'text-anchor="middle"')),
@@ -171,7 +172,7 @@ export function barChart(chart: BarChart): string {
       return [
         text(start + (groupWidth * 0.8) / 2, plotBottom + 18, category, 'text-anchor="middle"'),
         ...chart.series.map((series, index) => {
-          const value = series.values[group];
+          const value = series.values[group] ?? Number.NaN;
           const y = Number.isFinite(value) ? scaleY(value) : plotBottom;
           return `<rect class="bar" x="${(start + index * barWidth).toFixed(1)}" y="${y.toFixed(1)}" width="${(barWidth - 2).toFixed(1)}" height="${(plotBottom - y).toFixed(1)}" fill="${COLORS[index % COLORS.length]}"><title>${escapeXml(`${category}, ${series.name}: ${label(value)}`)}</title></rect>`;
         }),

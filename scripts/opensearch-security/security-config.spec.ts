@@ -15,9 +15,11 @@ describe('security config files', () => {
 
   it('grants the ingest, catalog and SIEM roles no delete, update or admin-wide action', () => {
     for (const name of ['auditlog_ingest', 'auditlog_catalog', 'auditlog_siem_reader']) {
+      const role = config.roles[name];
+      if (role === undefined) throw new Error(`role ${name} is missing`);
       const actions = [
-        ...(config.roles[name].cluster_permissions ?? []),
-        ...(config.roles[name].index_permissions ?? []).flatMap((p) => p.allowed_actions),
+        ...(role.cluster_permissions ?? []),
+        ...(role.index_permissions ?? []).flatMap((p) => p.allowed_actions),
       ];
       expect(
         actions.filter(
@@ -29,7 +31,7 @@ describe('security config files', () => {
       ).toEqual([]);
     }
     expect(
-      config.roles.auditlog_ingest.index_permissions?.flatMap((p) => p.allowed_actions),
+      config.roles.auditlog_ingest?.index_permissions?.flatMap((p) => p.allowed_actions),
     ).not.toContain('read');
   });
 
@@ -44,7 +46,7 @@ describe('security config files', () => {
       },
       'acme-audit',
     );
-    expect(roles.r.index_permissions?.[0].index_patterns).toEqual([
+    expect(roles.r?.index_permissions?.[0]?.index_patterns).toEqual([
       'acme-audit-events-*',
       'other-*',
     ]);

@@ -19,7 +19,7 @@ function envLines(endpoints: ServiceEndpoints): string[] {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...flags] = argv;
+  const [command = '', ...flags] = argv;
   const unknownFlags = flags.filter((flag) => flag !== '--env');
   if (unknownFlags.length > 0 || (flags.includes('--env') && command !== 'up')) {
     console.error(USAGE);

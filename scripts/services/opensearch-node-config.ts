@@ -90,12 +90,12 @@ export function writeNodeConfig(layout: NodeLayout, settings: NodeSettings): voi
 }
 
 function parseSize(size: string): number | undefined {
-  const match = /^(\d+)([kmg]?)$/i.exec(size.trim());
-  if (!match) return undefined;
+  const [, count, suffix = ''] = /^(\d+)([kmg]?)$/i.exec(size.trim()) ?? [];
+  if (count === undefined) return undefined;
   const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[
-    match[2].toLowerCase() as '' | 'k' | 'm' | 'g'
+    suffix.toLowerCase() as '' | 'k' | 'm' | 'g'
   ];
-  return Number(match[1]) * unit;
+  return Number(count) * unit;
 }
 
 /** Heap flags: AUDITLOG_OPENSEARCH_HEAP sets the maximum (default 1g); the initial heap is 512m at most. */

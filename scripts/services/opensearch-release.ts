@@ -46,9 +46,9 @@ export function chooseRuntime(
   const versions = versionOverride ? [versionOverride] : PREFERRED_VERSIONS;
   for (const version of versions) {
     const candidates = compatibleJdks(jdks, javaRangeFor(version));
-    if (candidates.length === 0) continue;
     const fromJavaHome = candidates.find((jdk) => javaHome && jdk.home === javaHome);
-    const newest = [...candidates].sort((a, b) => b.major - a.major)[0];
+    const [newest] = [...candidates].sort((a, b) => b.major - a.major);
+    if (newest === undefined) continue;
     return { version, jdk: fromJavaHome ?? newest };
   }
   const found = jdks.length

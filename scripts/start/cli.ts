@@ -103,7 +103,7 @@ async function main(): Promise<void> {
   appEnv.OPENAPI_DOCS_ENABLED ??= 'true';
   appEnv.CORS_ALLOWED_ORIGINS ??= `${queryUrl},${queryUrl.replace('127.0.0.1', 'localhost')}`;
 
-  const run = (name: string, main: string[], extraEnv: NodeJS.ProcessEnv): void => {
+  const run = (name: string, main: string[], extraEnv: NodeJS.ProcessEnv): ChildProcess => {
     const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', ...main)], {
       env: { ...appEnv, ...extraEnv },
       stdio: ['ignore', 'inherit', 'inherit'],
@@ -113,21 +113,22 @@ async function main(): Promise<void> {
       shutdown(code ?? 1);
     });
     children.push(child);
+    return child;
   };
-  for (const app of APPS) {
-    run(app.name, ['apps', app.name, 'src', 'main.js'], { PORT: String(app.port) });
-  }
+  const apps = APPS.map((app) => ({
+    app,
+    child: run(app.name, ['apps', app.name, 'src', 'main.js'], { PORT: String(app.port) }),
+  }));
   // The export worker has no HTTP port; it logs "export worker ready".
   run('export-worker', ['apps', 'export', 'src', 'worker', 'main.js'], {});
   // The maintenance worker (digests, retention sweep, export expiry) has no API, only an
   // internal health port.
-  run('maintenance', ['apps', 'maintenance', 'src', 'main.js'], {
+  const maintenance = run('maintenance', ['apps', 'maintenance', 'src', 'main.js'], {
     MAINTENANCE_HEALTH_PORT: String(MAINTENANCE_HEALTH_PORT),
   });
-  const maintenance = children[children.length - 1];
   await Promise.all([
-    ...APPS.map((app, index) =>
-      waitUntilReady(`http://127.0.0.1:${app.port}/health/ready`, children[index]),
+    ...apps.map(({ app, child }) =>
+      waitUntilReady(`http://127.0.0.1:${app.port}/health/ready`, child),
     ),
     waitUntilReady(maintenanceHealthUrl, maintenance),
   ]);

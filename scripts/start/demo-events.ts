@@ -29,6 +29,12 @@ function ancestorsOf(index: number): Array<{ type: string; id: string; name: str
   ];
 }
 
+function cycle<T>(items: readonly T[], index: number): T {
+  const item = items[index % items.length];
+  if (item === undefined) throw new Error('demo events: an empty list cannot be cycled');
+  return item;
+}
+
 export function demoEvents(
   companyId: string,
   count: number,
@@ -36,8 +42,8 @@ export function demoEvents(
 ): Array<Record<string, unknown>> {
   const day = now.toISOString().slice(0, 10);
   return Array.from({ length: count }, (_, index) => {
-    const actor = ACTORS[index % ACTORS.length];
-    const kind = ACTIONS[index % ACTIONS.length];
+    const actor = cycle(ACTORS, index);
+    const kind = cycle(ACTIONS, index);
     const timestamp = new Date(now.getTime() - (count - index) * 97_000);
     const impersonated = actor.id === 'u-bob' && index % 3 === 0;
     return {
@@ -57,7 +63,7 @@ export function demoEvents(
       },
       outcome: kind.action === 'approval.denied' ? 'failure' : 'success',
       ...(kind.action === 'approval.denied' ? { reason: 'Change window closed' } : {}),
-      source: { tool: TOOLS[index % TOOLS.length], ip: `203.0.113.${(index % 200) + 1}` },
+      source: { tool: cycle(TOOLS, index), ip: `203.0.113.${(index % 200) + 1}` },
       context: {
         task_id: `task-${Math.floor(index / 4) + 1}`,
         ...(actor.type === 'agent' ? { agent_id: actor.id } : {}),

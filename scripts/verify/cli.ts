@@ -66,8 +66,7 @@ function readKeys(
     }
   };
   for (const arg of pemArgs) {
-    const named = /^([A-Za-z0-9._:-]{1,64})=(.+)$/.exec(arg);
-    const path = named ? named[2] : arg;
+    const [, name, path = arg] = /^([A-Za-z0-9._:-]{1,64})=(.+)$/.exec(arg) ?? [];
     let pem: string;
     try {
       pem = readFileSync(path, 'utf8');
@@ -75,7 +74,7 @@ function readKeys(
       throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
     }
     const key = parse(pem, path);
-    if (named) keys.set(named[1], key);
+    if (name !== undefined) keys.set(name, key);
     else {
       keys.set(keyFingerprint(key), key);
       anonymous.push(key);
@@ -115,13 +114,16 @@ export function main(
       out.write(`${USAGE}\n`);
       return 0;
     }
-    if (positionals.length !== 1 || !values.digests) throw new UsageError('missing arguments');
+    const [eventsPath] = positionals;
+    if (positionals.length !== 1 || eventsPath === undefined || !values.digests) {
+      throw new UsageError('missing arguments');
+    }
     const digests = readJson(values.digests);
     if (!Array.isArray(digests))
       throw new UsageError(`${values.digests}: not a JSON array of digests`);
     const { keys, anonymous } = readKeys(values['public-key'] ?? [], values['public-keys']);
     const reports = verifyOffline({
-      events: readEvents(positionals[0]),
+      events: readEvents(eventsPath),
       digests: digests as Digest[],
       keys,
       anonymousKeys: anonymous,

@@ -15,6 +15,7 @@ import {
   saveScreenshot,
   tableRowIds,
   waitFor,
+  entryOf,
 } from '@auditlog/testing';
 import { control, pick } from './controls';
 import { COMPANY_A, type SeedInput } from './seed';
@@ -51,7 +52,7 @@ function downloadedIds(download: Download, path: string): string[] {
       .map((line) => (JSON.parse(line) as { id: string }).id);
   }
   const records: Array<Record<string, string>> = parseCsv(bytes, { bom: true, columns: true });
-  return records.map((record) => record.id);
+  return records.map((record) => entryOf(record, 'id', 'CSV column'));
 }
 
 describe('console: live mode, exports and integrity', () => {
@@ -204,7 +205,7 @@ describe('console: live mode, exports and integrity', () => {
     // follow it ("Signed digests" N).
     const verdict = /^Verified\./;
     const digests = (text: string) =>
-      Number(/Signed digests\s+([\d,]+)/.exec(text)?.[1].replace(/,/g, '') ?? '0');
+      Number(/Signed digests\s+([\d,]+)/.exec(text)?.[1]?.replace(/,/g, '') ?? '0');
     // The maintenance worker seals each minute once it has ended (events received before it
     // started stay unsealed): ask again until a digest covers the live events of this suite.
     let shown = '';

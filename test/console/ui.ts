@@ -141,9 +141,9 @@ export async function expectNoRows(page: Page): Promise<void> {
 export async function histogramTotal(page: Page): Promise<number> {
   const chart = page.getByRole('img', { name: new RegExp(`^${NAMES.histogram}: `) });
   const label = (await chart.getAttribute('aria-label')) ?? '';
-  const match = /: ([\d,]+) events? from/.exec(label);
-  if (!match) throw new Error(`no total in the histogram's name: ${label}`);
-  return Number(match[1].replace(/,/g, ''));
+  const [, total] = /: ([\d,]+) events? from/.exec(label) ?? [];
+  if (total === undefined) throw new Error(`no total in the histogram's name: ${label}`);
+  return Number(total.replace(/,/g, ''));
 }
 
 export async function applyFilters(page: Page): Promise<void> {

@@ -27,6 +27,12 @@ const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'ut
   merge: true,
 }) as { services: Record<string, ComposeService>; volumes: Record<string, unknown> };
 const services = compose.services;
+
+function service(name: string): ComposeService {
+  const found = services[name];
+  if (found === undefined) throw new Error(`docker-compose.yml has no service "${name}"`);
+  return found;
+}
 const ONE_SHOT = ['certs', 'setup'];
 const APPS = ['ingest', 'query', 'export', 'export-worker', 'maintenance'];
 
@@ -38,18 +44,18 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(services).sort()).toEqual(
       [...APPS, ...ONE_SHOT, 'opensearch', 'redis', 'dashboards'].sort(),
     );
-    expect(APPS.map((name) => services[name].command?.[0])).toEqual(APPS);
+    expect(APPS.map((name) => service(name).command?.[0])).toEqual(APPS);
   });
 
   it.each(Object.keys(services).filter((name) => !ONE_SHOT.includes(name)))(
     '%s has a healthcheck',
     (name) => {
-      expect(services[name].healthcheck?.test).toBeDefined();
+      expect(service(name).healthcheck?.test).toBeDefined();
     },
   );
 
   it.each(ONE_SHOT)('%s runs once and is waited for until it completed', (name) => {
-    expect(services[name].restart).toBe('no');
+    expect(service(name).restart).toBe('no');
     const waiters = Object.values(services).filter(
       (service) => service.depends_on?.[name]?.condition === 'service_completed_successfully',
     );
@@ -57,14 +63,14 @@ describe('docker-compose.yml', () => {
   });
 
   it.each(APPS)('%s starts after healthy OpenSearch, Redis and a completed setup', (name) => {
-    expect(services[name].depends_on).toEqual({
+    expect(service(name).depends_on).toEqual({
       opensearch: { condition: 'service_healthy' },
       redis: { condition: 'service_healthy' },
       setup: { condition: 'service_completed_successfully' },
     });
-    expect(services[name].read_only).toBe(true);
-    expect(services[name].cap_drop).toEqual(['ALL']);
-    expect(services[name].environment?.OPENSEARCH_URL).toMatch(/^https:/);
+    expect(service(name).read_only).toBe(true);
+    expect(service(name).cap_drop).toEqual(['ALL']);
+    expect(service(name).environment?.OPENSEARCH_URL).toMatch(/^https:/);
   });
 
   it('commits no secret: every secret-like value is a ${VAR} reference', () => {
@@ -76,13 +82,13 @@ describe('docker-compose.yml', () => {
     );
     expect(offenders).toEqual([]);
     // The appliance's OpenSearch users carry passwords from .env only.
-    expect(services.ingest.environment?.OPENSEARCH_PASSWORD).toBe(
+    expect(service('ingest').environment?.OPENSEARCH_PASSWORD).toBe(
       '${OPENSEARCH_INGEST_PASSWORD:?set OPENSEARCH_INGEST_PASSWORD in .env}',
     );
   });
 
   it('runs the maintenance worker with its own account, probed on its internal health port', () => {
-    const maintenance = services.maintenance;
+    const maintenance = service('maintenance');
     expect(maintenance.environment).toMatchObject({
       OPENSEARCH_USERNAME: 'auditlog-maintenance',
       OPENSEARCH_PASSWORD:
@@ -93,22 +99,22 @@ describe('docker-compose.yml', () => {
     expect([maintenance.healthcheck?.test].flat().join(' ')).toContain(
       'http://127.0.0.1:3004/health/ready',
     );
-    expect(services.setup.environment).toHaveProperty('OPENSEARCH_MAINTENANCE_USER_PASSWORD');
+    expect(service('setup').environment).toHaveProperty('OPENSEARCH_MAINTENANCE_USER_PASSWORD');
     // Every other app account is another user.
     for (const name of ['ingest', 'query', 'export', 'export-worker'])
-      expect(services[name].environment?.OPENSEARCH_USERNAME).not.toBe('auditlog-maintenance');
+      expect(service(name).environment?.OPENSEARCH_USERNAME).not.toBe('auditlog-maintenance');
   });
 
   it('shares one export volume between the export API and its worker', () => {
     const exportVolume = (name: string) =>
-      services[name].volumes?.find((volume) => volume.endsWith(':/var/lib/auditlog/exports'));
+      service(name).volumes?.find((volume) => volume.endsWith(':/var/lib/auditlog/exports'));
     expect(exportVolume('export')).toBe('exports:/var/lib/auditlog/exports');
     expect(exportVolume('export-worker')).toBe('exports:/var/lib/auditlog/exports');
     // The maintenance worker deletes expired export files.
     expect(exportVolume('maintenance')).toBe('exports:/var/lib/auditlog/exports');
     expect(compose.volumes).toHaveProperty('exports');
     for (const name of ['export', 'export-worker']) {
-      expect(services[name].environment).toMatchObject({
+      expect(service(name).environment).toMatchObject({
         EXPORT_DIR: '/var/lib/auditlog/exports',
         EXPORT_RETENTION: '${EXPORT_RETENTION:-7d}',
         EXPORT_WEBHOOK_SECRET: '${EXPORT_WEBHOOK_SECRET:-}',
@@ -120,12 +126,12 @@ describe('docker-compose.yml', () => {
 
   it('keeps the admin certificate key away from the apps', () => {
     for (const name of APPS) {
-      expect(services[name].volumes?.join(' ')).not.toContain('certs-private');
+      expect(service(name).volumes?.join(' ')).not.toContain('certs-private');
     }
   });
 
   it('offers OpenSearch Dashboards only as an opt-in profile', () => {
-    expect(services.dashboards.profiles).toEqual(['dashboards']);
+    expect(service('dashboards').profiles).toEqual(['dashboards']);
   });
 });
 
@@ -154,7 +160,7 @@ function interpolate(text: string, vars: Record<string, string>): string {
       const body = text.slice(i + 2, end);
       const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?+])([\s\S]*))?$/.exec(body);
       if (!match) throw new Error(`not a variable expression: \${${body}}`);
-      const [, name, colon, operator, operand = ''] = match;
+      const [, name = '', colon, operator, operand = ''] = match;
       const value = vars[name];
       const present = colon ? value !== undefined && value !== '' : value !== undefined;
       if (!operator) out += value ?? '';
@@ -184,14 +190,14 @@ describe('docker-compose.yml: the console and viewer tokens', () => {
   };
   const envOf = (name: string, vars: Record<string, string> = {}): Record<string, string> =>
     Object.fromEntries(
-      Object.entries(services[name].environment ?? {}).map(([key, value]) => [
+      Object.entries(service(name).environment ?? {}).map(([key, value]) => [
         key,
         interpolate(String(value), { ...REQUIRED, ...vars }),
       ]),
     );
   /** The host port a service publishes for its container port. */
   const publishedPort = (name: string, containerPort: number, vars: Record<string, string>) => {
-    const mappings = (services[name].ports ?? []).map((port) => interpolate(port, vars).split(':'));
+    const mappings = (service(name).ports ?? []).map((port) => interpolate(port, vars).split(':'));
     return mappings.find((parts) => parts.at(-1) === String(containerPort))?.at(-2);
   };
 
@@ -219,7 +225,7 @@ describe('docker-compose.yml: the console and viewer tokens', () => {
       expect(query.CONSOLE_EXPORT_URL).toBe(`http://${host}:${exportPort}`);
       expect(query.CORS_ALLOWED_ORIGINS).toBe('');
       expect(query.CONSOLE_FRAME_ANCESTORS).toBe('');
-      expect(envOf('export', vars).CORS_ALLOWED_ORIGINS.split(',').filter(Boolean)).toEqual([
+      expect(envOf('export', vars).CORS_ALLOWED_ORIGINS?.split(',').filter(Boolean)).toEqual([
         consoleOrigin,
       ]);
     },
@@ -246,15 +252,15 @@ describe('docker-compose.yml: the console and viewer tokens', () => {
   it('gives the viewer-token keys to query only, the same session secret to query and export', () => {
     const holders = (key: string) =>
       Object.keys(services)
-        .filter((name) => services[name].environment && key in services[name].environment)
+        .filter((name) => key in (service(name).environment ?? {}))
         .sort();
     expect(holders('VIEWER_TOKEN_KEYS')).toEqual(['query']);
-    expect(services.query.environment?.VIEWER_TOKEN_KEYS).toBe('${VIEWER_TOKEN_KEYS:-}');
+    expect(service('query').environment?.VIEWER_TOKEN_KEYS).toBe('${VIEWER_TOKEN_KEYS:-}');
     expect(holders('VIEWER_SESSION_SECRET')).toEqual(['export', 'query']);
-    expect(services.export.environment?.VIEWER_SESSION_SECRET).toBe(
-      services.query.environment?.VIEWER_SESSION_SECRET,
+    expect(service('export').environment?.VIEWER_SESSION_SECRET).toBe(
+      service('query').environment?.VIEWER_SESSION_SECRET,
     );
-    expect(services.query.environment?.VIEWER_SESSION_SECRET).toBe('${VIEWER_SESSION_SECRET:-}');
+    expect(service('query').environment?.VIEWER_SESSION_SECRET).toBe('${VIEWER_SESSION_SECRET:-}');
     for (const key of ['CONSOLE_PUBLIC_URL', 'CONSOLE_EXPORT_URL', 'CONSOLE_FRAME_ANCESTORS']) {
       expect(holders(key)).toEqual(['query']);
     }
@@ -366,7 +372,7 @@ describe('deploy/compose/generate-certs.sh', () => {
     for (const [file, setting] of [
       ['admin.pem', 'plugins.security.authcz.admin_dn'],
       ['node.pem', 'plugins.security.nodes_dn'],
-    ]) {
+    ] as const) {
       const subject = await run('openssl', [
         'x509',
         '-in',

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { lastOf } from '@auditlog/testing';
 
 const ROOT = path.resolve(__dirname, '../..');
 const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
@@ -54,7 +55,7 @@ function runtimePathOf(buildPath: string): string | undefined {
       .split(/\s+/)
       .slice(1)
       .filter((arg) => !arg.startsWith('--'));
-    const dest = path.posix.resolve(dir, args[args.length - 1]);
+    const dest = path.posix.resolve(dir, lastOf(args, 'COPY destination'));
     for (const source of args.slice(0, -1).map((src) => path.posix.resolve(buildDir, src))) {
       if (buildPath === source || buildPath.startsWith(`${source}/`)) {
         found = path.posix.join(dest, path.posix.relative(source, buildPath));
@@ -97,7 +98,7 @@ describe('Dockerfile', () => {
     const packageJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
-    expect(packageJson.scripts.build.split(' && ')).toContain(
+    expect(packageJson.scripts.build?.split(' && ')).toContain(
       'vite build -c apps/console/vite.config.ts',
     );
     const runtime = stage('runtime');

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { firstOf } from '@auditlog/testing';
 import { helm, helmBinary, helmOrThrow } from './support/helm';
 import { type KubeObject, validateKubernetesObject } from './support/kubernetes-schema';
 
@@ -29,7 +30,8 @@ interface Container {
 
 interface PodSpec {
   securityContext?: Record<string, unknown>;
-  containers: Container[];
+  /** Kubernetes rejects a pod without containers; `podSpec` checks it. */
+  containers: [Container, ...Container[]];
   volumes?: Array<{
     name: string;
     persistentVolumeClaim?: { claimName: string };
@@ -54,8 +56,15 @@ async function render(files: string[], extra: string[] = []): Promise<KubeObject
 }
 
 const ofKind = (objects: KubeObject[], kind: string) => objects.filter((o) => o.kind === kind);
+const withContainers = (spec: PodSpec, what: string): PodSpec => {
+  if (spec.containers.length === 0) throw new Error(`${what} has no containers`);
+  return spec;
+};
 const podSpec = (object: KubeObject): PodSpec =>
-  (object.spec as { template: { spec: PodSpec } }).template.spec;
+  withContainers(
+    (object.spec as { template: { spec: PodSpec } }).template.spec,
+    `${object.kind}/${object.metadata.name}`,
+  );
 const byName = (objects: KubeObject[], kind: string, name: string): KubeObject => {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
   if (!found) throw new Error(`${kind}/${name} not rendered`);
@@ -358,7 +367,7 @@ describe('Helm chart helm/auditlog', () => {
   it('routes ingress hosts to existing services and scales with HPAs', async () => {
     const objects = await render(['required', 'ingress-hpa']);
     const services = new Set(ofKind(objects, 'Service').map((s) => s.metadata.name));
-    const [ingress] = ofKind(objects, 'Ingress');
+    const ingress = firstOf(ofKind(objects, 'Ingress'), 'Ingress');
     const backends = (
       ingress.spec as {
         rules: Array<{
@@ -386,9 +395,12 @@ describe('Helm chart helm/auditlog', () => {
 
   it('ships a helm test that checks readiness of every enabled HTTP app and the console', async () => {
     const objects = await render(['required'], ['--set', 'export.enabled=false']);
-    const [pod] = ofKind(objects, 'Pod');
+    const pod = firstOf(ofKind(objects, 'Pod'), 'Pod');
     expect(pod.metadata.annotations?.['helm.sh/hook']).toBe('test');
-    const script = (pod.spec as unknown as PodSpec).containers[0].command?.join(' ') ?? '';
+    const script =
+      withContainers(pod.spec as unknown as PodSpec, 'the test pod').containers[0].command?.join(
+        ' ',
+      ) ?? '';
     expect(script).toContain('http://audit-auditlog-ingest:3001/health/ready');
     expect(script).toContain('http://audit-auditlog-query:3002/health/ready');
     // The image's console: the query app answers 404 when dist/console is missing.
@@ -433,7 +445,7 @@ describe('Helm chart helm/auditlog', () => {
       name: 'NODE_OPTIONS',
       value: '--max-old-space-size=384',
     });
-    const [secret] = ofKind(objects, 'Secret');
+    const secret = firstOf(ofKind(objects, 'Secret'), 'Secret');
     expect(secret.stringData?.['redis-url']).toMatch(/^rediss:\/\//);
     expect(secret.stringData).not.toHaveProperty('jwt-secret');
     expect(byName(objects, 'ConfigMap', 'audit-auditlog').data?.AUTH_JWKS_URL).toBe(
@@ -488,7 +500,7 @@ describe('Helm chart helm/auditlog', () => {
         );
         expect(podSpec(deployment).volumes?.map((v) => v.name)).not.toContain('viewer-token-keys');
       }
-      const [secret] = ofKind(objects, 'Secret');
+      const secret = firstOf(ofKind(objects, 'Secret'), 'Secret');
       expect(Object.keys(secret.stringData ?? {})).not.toEqual(
         expect.arrayContaining([expect.stringMatching(/^viewer-/)]),
       );
@@ -520,7 +532,7 @@ describe('Helm chart helm/auditlog', () => {
 
     it('mounts the viewer-token keys as a file into the query pods only', async () => {
       const objects = await render(['required', 'console-viewer']);
-      const [secret] = ofKind(objects, 'Secret');
+      const secret = firstOf(ofKind(objects, 'Secret'), 'Secret');
       expect(secret.stringData?.['viewer-token-keys']).toBe(
         [
           'platform:5d5b09f6dcb2d53a5fffc60c4ac0d55fabdf556069d6631545f42aa6e3500f2e:*',
@@ -556,7 +568,7 @@ describe('Helm chart helm/auditlog', () => {
 
     it('gives query and export the same session secret from the Secret, nobody else', async () => {
       const objects = await render(['required', 'console-viewer']);
-      const [secret] = ofKind(objects, 'Secret');
+      const secret = firstOf(ofKind(objects, 'Secret'), 'Secret');
       expect(secret.stringData?.['viewer-session-secret']).toBe(
         'test-viewer-session-secret-0123456789abcdef',
       );
@@ -603,16 +615,13 @@ describe('Helm chart helm/auditlog', () => {
     it('rolls the pods when a console value or a viewer secret changes', async () => {
       const checksums = async (extra: string[]) => {
         const objects = await render(['required', 'console-viewer'], extra);
-        return Object.fromEntries(
-          [QUERY, EXPORT].map((name) => [
-            name,
-            (
-              byName(objects, 'Deployment', name).spec as {
-                template: { metadata: { annotations: Record<string, string> } };
-              }
-            ).template.metadata.annotations,
-          ]),
-        );
+        const annotationsOf = (name: string) =>
+          (
+            byName(objects, 'Deployment', name).spec as {
+              template: { metadata: { annotations: Record<string, string> } };
+            }
+          ).template.metadata.annotations;
+        return { [QUERY]: annotationsOf(QUERY), [EXPORT]: annotationsOf(EXPORT) };
       };
       const before = await checksums([]);
       const ancestors = await checksums([
@@ -623,7 +632,7 @@ describe('Helm chart helm/auditlog', () => {
         '--set',
         'viewerTokens.sessionSecret=another-viewer-session-secret-0123456789',
       ]);
-      for (const name of [QUERY, EXPORT]) {
+      for (const name of [QUERY, EXPORT] as const) {
         expect(ancestors[name]['checksum/config']).not.toBe(before[name]['checksum/config']);
         expect(ancestors[name]['checksum/secret']).toBe(before[name]['checksum/secret']);
         expect(secret[name]['checksum/secret']).not.toBe(before[name]['checksum/secret']);
@@ -669,7 +678,7 @@ describe('Helm chart helm/auditlog', () => {
 
     it('routes the console host: /console and / to query, /v1/exports to export', async () => {
       const objects = await render(['required', 'console-viewer']);
-      const [ingress] = ofKind(objects, 'Ingress');
+      const ingress = firstOf(ofKind(objects, 'Ingress'), 'Ingress');
       const rules = (ingress.spec as { rules: IngressRule[] }).rules;
       const consoleHost = 'auditlog.example.com';
       const cases: Array<[string, string, string | undefined]> = [
@@ -759,7 +768,7 @@ interface IngressRule {
  * (`/v1/exports` matches `/v1/exports/x`, not `/v1/exportsx`).
  */
 function routeOf(rules: IngressRule[], host: string, url: string): string | undefined {
-  const requestPath = url.split('?')[0];
+  const [requestPath = ''] = url.split('?');
   const elements = (p: string) => p.split('/').filter(Boolean);
   const candidates = rules
     .filter((rule) => rule.host === host)

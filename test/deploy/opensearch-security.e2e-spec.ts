@@ -5,7 +5,14 @@ import * as path from 'node:path';
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import type { Client } from '@opensearch-project/opensearch';
 import request from 'supertest';
-import { newSecret, ownerToken, startApp, testEnvironment, waitFor } from '@auditlog/testing';
+import {
+  newSecret,
+  ownerToken,
+  startApp,
+  testEnvironment,
+  waitFor,
+  entryOf,
+} from '@auditlog/testing';
 import { IngestModule } from '../../apps/ingest/src/ingest.module';
 import type { MaintenanceResult } from '../../apps/maintenance/src/exports/export-maintenance.job';
 import type { DigestRunSummary } from '../../apps/maintenance/src/integrity/digest-sealing.service';
@@ -58,7 +65,8 @@ describe('OpenSearch security roles on a secured node', () => {
     clients.push(client);
     return client;
   };
-  const as = (user: string): Client => track(node.userClient(user, passwords[user]));
+  const as = (user: string): Client =>
+    track(node.userClient(user, entryOf(passwords, user, 'password of user')));
   const holding = (role: keyof typeof probes): Client =>
     track(node.userClient(`probe-${role}`, probePassword));
 
@@ -103,7 +111,7 @@ describe('OpenSearch security roles on a secured node', () => {
     const { body } = await ingest.bulk({
       body: [{ create: { _index: EVENTS_INDEX, _id: 'acme:evt-1' } }, { action: 'flow.created' }],
     });
-    expect(body.items[0].create?.status).toBe(201);
+    expect(body.items[0]?.create?.status).toBe(201);
     expect(
       await statusOf(ingest.create({ index: 'auditlog-events-90d-2020.01.01', id: 'x', body: {} })),
     ).toBe(201);
@@ -121,7 +129,7 @@ describe('OpenSearch security roles on a secured node', () => {
     const deletion = await ingest.bulk({
       body: [{ delete: { _index: EVENTS_INDEX, _id: 'acme:evt-1' } }],
     });
-    expect(deletion.body.items[0].delete?.status).toBe(403);
+    expect(deletion.body.items[0]?.delete?.status).toBe(403);
   });
 
   it('lets the reader search with a point in time but not write', async () => {

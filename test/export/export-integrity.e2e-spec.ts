@@ -16,6 +16,8 @@ import {
   testClient,
   testEnvironment,
   waitFor,
+  firstOf,
+  itemAt,
 } from '@auditlog/testing';
 import { ExportModule } from '../../apps/export/src/export.module';
 import type { ExportManifest } from '../../apps/export/src/worker/integrity-bundle.writer';
@@ -206,13 +208,16 @@ describe('export jobs with include_integrity: digests, manifest, offline verific
     const keyFile = path.join(dir, 'k1.pub.pem');
     fs.writeFileSync(eventsPath, eventBytes);
     fs.writeFileSync(digestsPath, digests.body as Buffer);
-    fs.writeFileSync(keyFile, manifest.public_keys[0].pem);
+    fs.writeFileSync(keyFile, firstOf(manifest.public_keys, 'public key').pem);
     const good = verify(eventsPath, '--digests', digestsPath, '--public-key', `k1=${keyFile}`);
     expect(good.output).toContain(`acme: OK (5 digest(s), ${3 * PER_MINUTE} event(s))`);
     expect(good.status).toBe(0);
 
     const lines = eventBytes.toString('utf8').split('\n');
-    const victim = JSON.parse(lines[1]) as { id: string; description: string };
+    const victim = JSON.parse(itemAt(lines, 1, 'event line')) as {
+      id: string;
+      description: string;
+    };
     lines[1] = JSON.stringify({ ...victim, description: 'nothing happened here' });
     fs.writeFileSync(eventsPath, lines.join('\n'));
     const tampered = verify(eventsPath, '--digests', digestsPath, '--public-key', `k1=${keyFile}`);

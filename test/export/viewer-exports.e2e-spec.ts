@@ -168,7 +168,7 @@ describe('viewer sessions on the export API', () => {
     for (const [job, bearer] of [
       [id, exporter],
       [ownerJob.body.id as string, owner],
-    ]) {
+    ] as const) {
       await waitFor(
         async () => {
           const { body } = await read(job, bearer);

@@ -52,8 +52,8 @@ describe('the maintenance worker when Redis is away at start', () => {
     });
     const down = await health('/health/ready');
     expect(down.status).toBe(503);
-    expect(down.body.details.redis.status).toBe('down');
-    expect(down.body.details.schedules.status).toBe('down');
+    expect(down.body.details.redis?.status).toBe('down');
+    expect(down.body.details.schedules?.status).toBe('down');
     expect((await health('/health/live')).status).toBe(200);
 
     redis = await startThrowawayRedis(redisPort);

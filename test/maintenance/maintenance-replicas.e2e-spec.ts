@@ -210,9 +210,10 @@ describe('the maintenance worker with two replicas', () => {
     const chain = (await digestsOf('acme')).sort((a, b) =>
       a.window_start.localeCompare(b.window_start),
     );
-    expect(chain[0].previous_digest_hash).toBeNull();
-    for (let index = 1; index < chain.length; index++)
-      expect(chain[index].window_start).toBe(chain[index - 1].window_end);
+    expect(chain[0]?.previous_digest_hash).toBeNull();
+    for (const [index, digest] of chain.entries()) {
+      if (index > 0) expect(digest.window_start).toBe(chain[index - 1]?.window_end);
+    }
   });
 
   it('deletes each expired index once and keeps the others', async () => {

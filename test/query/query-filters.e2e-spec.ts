@@ -11,6 +11,7 @@ import {
   testClient,
   testEnvironment,
   waitFor,
+  itemAt,
 } from '@auditlog/testing';
 import { QueryModule } from '../../apps/query/src/query.module';
 import { seedEvents, type SeedEvent } from './seed';
@@ -90,20 +91,20 @@ const acme: SeedEvent[] = [
 // Globex matches every acme filter below: a filter that ignored the company would leak it.
 const globex: SeedEvent[] = [
   {
-    ...acme[0],
+    ...itemAt(acme, 0),
     id: 'b1',
     company_id: 'globex',
     timestamp: at(30 * 60_000),
     description: 'Deployed the payment service secret-b',
   },
   {
-    ...acme[1],
+    ...itemAt(acme, 1),
     id: 'b2',
     company_id: 'globex',
     action: 'secret.b_only',
     actor: { id: 'eve', type: 'agent', email: 'eve@globex.example' },
   },
-  { ...acme[2], id: 'b3', company_id: 'globex' },
+  { ...itemAt(acme, 2), id: 'b3', company_id: 'globex' },
   {
     id: 'same-id',
     company_id: 'globex',

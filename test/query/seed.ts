@@ -1,6 +1,7 @@
 import type { Client } from '@opensearch-project/opensearch';
 import type { StoredEvent } from '@auditlog/events';
 import { eventDocumentId, IndexNames } from '@auditlog/opensearch';
+import { firstOf } from '@auditlog/testing';
 
 export type SeedEvent = Partial<StoredEvent> & Pick<StoredEvent, 'id' | 'company_id' | 'timestamp'>;
 
@@ -15,7 +16,7 @@ export function storedEvent(event: SeedEvent): StoredEvent {
   return {
     received_at: event.timestamp,
     action: 'flow.created',
-    category: (event.action ?? 'flow.created').split('.')[0],
+    category: firstOf((event.action ?? 'flow.created').split('.')),
     actor: { id: 'alice', type: 'user' },
     outcome: 'success',
     schema_version: 1,

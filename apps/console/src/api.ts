@@ -256,8 +256,8 @@ export const api = {
 
 function filenameOf(response: Response): string | null {
   const header = response.headers.get('content-disposition') ?? '';
-  const match = /filename="([^"]+)"/.exec(header) ?? /filename=([^;]+)/.exec(header);
-  return match ? match[1].trim() : null;
+  const [, name] = /filename="([^"]+)"/.exec(header) ?? /filename=([^;]+)/.exec(header) ?? [];
+  return name === undefined ? null : name.trim();
 }
 
 /** Saves a fetched file through an object URL and a temporary `<a download>`. */

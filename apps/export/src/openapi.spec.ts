@@ -24,7 +24,7 @@ describe('docs/openapi/export.json', () => {
       '/v1/exports/{id}/download',
       '/v1/session',
     ]);
-    expect(Object.keys(document.paths['/v1/exports']).sort()).toEqual(['get', 'post']);
-    expect(Object.keys(document.paths['/v1/exports/{id}']).sort()).toEqual(['delete', 'get']);
+    expect(Object.keys(document.paths['/v1/exports'] ?? {}).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(document.paths['/v1/exports/{id}'] ?? {}).sort()).toEqual(['delete', 'get']);
   });
 });

@@ -25,7 +25,7 @@ describe('docs/openapi/query.json', () => {
         '/v1/viewer-sessions',
       ]),
     );
-    const names = (document.paths['/v1/events'].get?.parameters ?? []).map((parameter) =>
+    const names = (document.paths['/v1/events']?.get?.parameters ?? []).map((parameter) =>
       'name' in parameter ? parameter.name : '',
     );
     expect(names).toEqual(

@@ -54,7 +54,7 @@ export function fixedFiltersDigest(principal: Principal): string | undefined {
         key,
         Object.keys(context)
           .sort()
-          .map((name) => [name, [...context[name]].sort()]),
+          .map((name) => [name, [...(context[name] ?? [])].sort()]),
       ];
     });
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');

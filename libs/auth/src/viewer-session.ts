@@ -40,7 +40,7 @@ export function viewerSessionKey(config: AppConfig): Buffer | undefined {
 
 /** Reads the (unverified) header only to route the token; the signature decides later. */
 export function isViewerSessionToken(token: string): boolean {
-  const [header] = token.split('.');
+  const [header = ''] = token.split('.');
   try {
     const parsed: unknown = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
     return (parsed as { typ?: unknown } | null)?.typ === VIEWER_SESSION_TYP;

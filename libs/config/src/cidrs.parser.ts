@@ -8,7 +8,7 @@ import { isIP } from 'node:net';
 export function parseCidrs(key: string, text: string | undefined, problems: string[]): string[] {
   const cidrs: string[] = [];
   for (const entry of (text ?? '').split(/[\s,]+/).filter(Boolean)) {
-    const [address, prefix, ...extra] = entry.split('/');
+    const [address = '', prefix, ...extra] = entry.split('/');
     const family = isIP(address);
     const bits = family === 4 ? 32 : 128;
     const valid =

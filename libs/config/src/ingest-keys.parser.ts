@@ -23,7 +23,7 @@ export function parseIngestKeys(text: string): ParsedIngestKeys {
     .filter((entry) => entry !== '' && !entry.startsWith('#'));
 
   entries.forEach((entry, index) => {
-    const [id, hash, companies, ...rest] = entry.split(':');
+    const [id = '', hash = '', companies, ...rest] = entry.split(':');
     const where = `entry ${index + 1}`;
     if (rest.length > 0 || companies === undefined) {
       errors.push(`${where}: expected <key_id>:<sha256 hex>:<companies>`);

@@ -45,13 +45,12 @@ function readPublicKeys(text: string | undefined, problems: string[]): Integrity
   // PEM bodies contain new lines but never commas, so only commas split inline PEM safely.
   const entries = text.includes('-----BEGIN') ? text.split(',') : text.split(/[,\n]/);
   for (const entry of entries.map((item) => item.trim()).filter(Boolean)) {
-    const match = /^([A-Za-z0-9._:-]{1,64})=(.+)$/s.exec(entry);
-    const source = match ? match[2] : entry;
+    const [, id, source = entry] = /^([A-Za-z0-9._:-]{1,64})=(.+)$/s.exec(entry) ?? [];
     const pem = pemOrFile(source, 'INTEGRITY_PUBLIC_KEYS', problems);
     if (!pem) continue;
     try {
       const publicKey = parsePublicKey(pem);
-      keys.push({ id: match ? match[1] : keyFingerprint(publicKey), pem });
+      keys.push({ id: id ?? keyFingerprint(publicKey), pem });
     } catch (error) {
       problems.push(`INTEGRITY_PUBLIC_KEYS: ${(error as Error).message}`);
     }

@@ -41,8 +41,9 @@ const DURATION_UNIT_MS: Record<string, number> = {
 
 /** `30s`, `15m`, `12h`, `7d` (already checked by the schema) in milliseconds. */
 function durationMs(text: string): number {
-  const match = /^\s*(\d+)([smhd])\s*$/.exec(text);
-  return match ? Number(match[1]) * DURATION_UNIT_MS[match[2]] : 0;
+  const [, count, unit = ''] = /^\s*(\d+)([smhd])\s*$/.exec(text) ?? [];
+  const unitMs = DURATION_UNIT_MS[unit];
+  return count !== undefined && unitMs !== undefined ? Number(count) * unitMs : 0;
 }
 
 /** Empty strings count as unset, as they do for most twelve-factor apps. */

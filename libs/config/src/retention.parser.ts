@@ -3,9 +3,12 @@ import type { RetentionClass } from './app-config';
 const UNIT_DAYS: Record<string, number> = { d: 1, m: 30, y: 365 };
 
 export function retentionDays(name: string): number {
-  const match = /^(\d+)([dmy])$/.exec(name);
-  if (!match) throw new Error(`"${name}" is not a retention class like 30d, 6m or 1y`);
-  return Number(match[1]) * UNIT_DAYS[match[2]];
+  const [, count, unit = ''] = /^(\d+)([dmy])$/.exec(name) ?? [];
+  const unitDays = UNIT_DAYS[unit];
+  if (count === undefined || unitDays === undefined) {
+    throw new Error(`"${name}" is not a retention class like 30d, 6m or 1y`);
+  }
+  return Number(count) * unitDays;
 }
 
 export function parseRetentionClasses(list: string): RetentionClass[] {

@@ -40,7 +40,7 @@ function parseV6(text: string): bigint {
     const v4 = parseV4(dotted);
     return `${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
   });
-  const [head, tail] = body.includes('::') ? body.split('::') : [body, ''];
+  const [head = '', tail = ''] = body.includes('::') ? body.split('::') : [body, ''];
   const groups = (part: string) =>
     part ? part.split(':').map((group) => BigInt(`0x${group}`)) : [];
   const left = groups(head);
@@ -63,7 +63,7 @@ export function parseIp(text: string): IpAddress | undefined {
 
 /** Parses `10.0.0.0/8` or `fd00::/8`; a bare address is its own /32 or /128. */
 export function parseCidr(text: string): Cidr | undefined {
-  const [address, prefixText, ...extra] = text.trim().split('/');
+  const [address = '', prefixText, ...extra] = text.trim().split('/');
   const ip = parseIp(address);
   if (!ip || extra.length > 0) return undefined;
   const bits = BITS[ip.family];

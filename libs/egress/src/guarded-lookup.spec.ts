@@ -19,7 +19,7 @@ function fakeResolver(answers: Record<string, LookupAddress[][]>): Resolver & { 
         callback(error, []);
         return;
       }
-      callback(null, list[Math.min(index, list.length - 1)]);
+      callback(null, list[Math.min(index, list.length - 1)] ?? []);
     }) as Resolver,
     { calls: 0 },
   );

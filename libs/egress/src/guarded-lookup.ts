@@ -56,8 +56,9 @@ export function createGuardedLookup(
           return;
         }
       }
-      if (options.all) callback(null, addresses);
-      else callback(null, addresses[0].address, addresses[0].family);
+      const [first] = addresses;
+      if (options.all || first === undefined) callback(null, addresses);
+      else callback(null, first.address, first.family);
     });
   };
 }

@@ -28,12 +28,12 @@ function compileMember(rule: FieldRule): Serialise {
  * run time. Only for objects whose members the compiled rules have already checked.
  */
 function compileObject(fields: FieldRules): Serialise {
-  const members = Object.keys(fields)
-    .sort()
-    .map((name) => ({
+  const members = Object.entries(fields)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, rule]) => ({
       name,
       label: `${JSON.stringify(name)}:`,
-      write: compileMember(fields[name]),
+      write: compileMember(rule),
     }));
   return (value) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {

@@ -27,26 +27,38 @@ export function generateEventId(now: number = Date.now()): string {
   const high = Math.floor(now / 0x1_0000_0000);
   const low = now >>> 0;
   const time =
-    HEX[(high >>> 8) & 0xff] +
-    HEX[high & 0xff] +
-    HEX[low >>> 24] +
-    HEX[(low >>> 16) & 0xff] +
+    hex((high >>> 8) & 0xff) +
+    hex(high & 0xff) +
+    hex(low >>> 24) +
+    hex((low >>> 16) & 0xff) +
     '-' +
-    HEX[(low >>> 8) & 0xff] +
-    HEX[low & 0xff];
+    hex((low >>> 8) & 0xff) +
+    hex(low & 0xff);
   return (
     `${time}-` +
-    HEX[(pool[r] & 0x0f) | 0x70] +
-    HEX[pool[r + 1]] +
+    hex((poolByte(r) & 0x0f) | 0x70) +
+    hex(poolByte(r + 1)) +
     '-' +
-    HEX[(pool[r + 2] & 0x3f) | 0x80] +
-    HEX[pool[r + 3]] +
+    hex((poolByte(r + 2) & 0x3f) | 0x80) +
+    hex(poolByte(r + 3)) +
     '-' +
-    HEX[pool[r + 4]] +
-    HEX[pool[r + 5]] +
-    HEX[pool[r + 6]] +
-    HEX[pool[r + 7]] +
-    HEX[pool[r + 8]] +
-    HEX[pool[r + 9]]
+    hex(poolByte(r + 4)) +
+    hex(poolByte(r + 5)) +
+    hex(poolByte(r + 6)) +
+    hex(poolByte(r + 7)) +
+    hex(poolByte(r + 8)) +
+    hex(poolByte(r + 9))
   );
+}
+
+function hex(byte: number): string {
+  const pair = HEX[byte];
+  if (pair === undefined) throw new Error(`event id: ${byte} is not a byte`);
+  return pair;
+}
+
+function poolByte(offset: number): number {
+  const byte = pool[offset];
+  if (byte === undefined) throw new Error(`event id: offset ${offset} is outside the random pool`);
+  return byte;
 }

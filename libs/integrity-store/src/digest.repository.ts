@@ -129,12 +129,17 @@ export class DigestRepository {
           },
         },
       });
-      const aggregation = body.aggregations?.companies as unknown as CompositeAggregation<{
-        last: { hits: { hits: Array<{ _source: Digest }> } };
-      }>;
+      const aggregation = body.aggregations?.companies as unknown as CompositeAggregation<
+        {
+          last: { hits: { hits: Array<{ _source: Digest }> } };
+        },
+        'company'
+      >;
       if (!aggregation) return heads;
       for (const bucket of aggregation.buckets) {
-        heads.push({ companyId: bucket.key.company, last: bucket.last.hits.hits[0]._source });
+        // A composite bucket holds at least one digest, so its top hit is there.
+        const [last] = bucket.last.hits.hits;
+        if (last !== undefined) heads.push({ companyId: bucket.key.company, last: last._source });
       }
       if (!aggregation.after_key || aggregation.buckets.length === 0) return heads;
       after = aggregation.after_key;
@@ -166,8 +171,9 @@ export class DigestRepository {
       });
       const hits = body.hits.hits as Array<{ _source: Digest; sort: Array<string | number> }>;
       digests.push(...hits.map((hit) => hit._source));
-      if (hits.length === 0) break;
-      after = hits[hits.length - 1].sort;
+      const last = hits.at(-1);
+      if (last === undefined) break;
+      after = last.sort;
     }
     return digests;
   }

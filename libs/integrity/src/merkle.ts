@@ -36,17 +36,23 @@ export function merkleRoot(leaves: readonly Buffer[]): Buffer {
   while (level.length > 1) {
     const next: Buffer[] = [];
     for (let i = 0; i < level.length; i += 2) {
-      next.push(i + 1 < level.length ? nodeHash(level[i], level[i + 1]) : level[i]);
+      const left = level[i];
+      const right = level[i + 1];
+      if (left === undefined) break;
+      next.push(right === undefined ? left : nodeHash(left, right));
     }
     level = next;
   }
-  return level[0];
+  const [root] = level;
+  if (root === undefined) throw new Error('merkle: a non-empty tree has no root');
+  return root;
 }
 
 /** The recursive definition, kept as the reference the iterative form is tested against. */
 export function merkleRootRecursive(leaves: readonly Buffer[]): Buffer {
   if (leaves.length === 0) return sha256();
-  if (leaves.length === 1) return leafHash(leaves[0]);
+  const [first] = leaves;
+  if (leaves.length === 1 && first !== undefined) return leafHash(first);
   const k = splitPoint(leaves.length);
   return nodeHash(merkleRootRecursive(leaves.slice(0, k)), merkleRootRecursive(leaves.slice(k)));
 }

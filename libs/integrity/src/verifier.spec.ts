@@ -5,6 +5,7 @@ import {
   EXAMPLE_KEY_ID,
   EXAMPLE_PRIVATE_KEY_PEM,
   EXAMPLE_PUBLIC_KEY_PEM,
+  itemAt,
 } from '@auditlog/testing';
 import { parsePublicKey, signingKeyFromPem } from './keys';
 import { type CheckedEvent, Verifier } from './verifier';
@@ -90,7 +91,7 @@ describe('Verifier', () => {
       [hour(2), 'broken_link'],
     ]);
 
-    const deleted = verify([digests[0], digests[2]], events);
+    const deleted = verify([itemAt(digests, 0, 'digest'), itemAt(digests, 2, 'digest')], events);
     expect(deleted.chain.map((problem) => problem.problem)).toEqual(['gap', 'broken_link']);
     expect(deleted.unexpected.map((event) => event.id)).toEqual(['evt-3']);
 

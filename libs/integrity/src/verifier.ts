@@ -237,16 +237,22 @@ export class Verifier {
   /** The digest window holding this instant, 'before'/'after' the digests, or undefined in a gap. */
   private windowOf(receivedAt: string): WindowState | 'before' | 'after' | undefined {
     const windows = this.windows;
-    if (windows.length === 0 || receivedAt < windows[0].digest.window_start) return 'before';
-    if (receivedAt >= windows[windows.length - 1].digest.window_end) return 'after';
+    const first = windows[0];
+    const last = windows.at(-1);
+    if (first === undefined || last === undefined || receivedAt < first.digest.window_start) {
+      return 'before';
+    }
+    if (receivedAt >= last.digest.window_end) return 'after';
     let low = 0;
     let high = windows.length - 1;
     while (low <= high) {
       const middle = (low + high) >> 1;
-      const digest = windows[middle].digest;
+      const window = windows[middle];
+      if (window === undefined) break;
+      const digest = window.digest;
       if (receivedAt < digest.window_start) high = middle - 1;
       else if (receivedAt >= digest.window_end) low = middle + 1;
-      else return windows[middle];
+      else return window;
     }
     return undefined;
   }

@@ -4,9 +4,10 @@ export const WINDOW_PATTERN = /^(\d+)([smhd])$/;
 
 /** `30s`, `5m`, `1h`, `1d` to milliseconds; undefined for anything else. */
 export function parseWindow(text: string): number | undefined {
-  const match = WINDOW_PATTERN.exec(text.trim());
-  if (!match) return undefined;
-  const ms = Number(match[1]) * UNIT_MS[match[2]];
+  const [, count, unit = ''] = WINDOW_PATTERN.exec(text.trim()) ?? [];
+  const unitMs = UNIT_MS[unit];
+  if (count === undefined || unitMs === undefined) return undefined;
+  const ms = Number(count) * unitMs;
   return ms > 0 ? ms : undefined;
 }
 

@@ -25,7 +25,10 @@ export const EXACT_FIELDS = [
 ] as const;
 
 function anyOf(clauses: QueryClause[]): QueryClause {
-  return clauses.length === 1 ? clauses[0] : { bool: { should: clauses, minimum_should_match: 1 } };
+  const [only] = clauses;
+  return clauses.length === 1 && only !== undefined
+    ? only
+    : { bool: { should: clauses, minimum_should_match: 1 } };
 }
 
 function terms(field: string, values: readonly string[]): QueryClause {

@@ -66,8 +66,9 @@ export class EventScanner {
         const hits = body.hits.hits as Hit[];
         if (hits.length === 0) return;
         yield hits.map((hit) => hit._source);
-        if (hits.length < options.batchSize) return;
-        after = hits[hits.length - 1].sort;
+        const last = hits.at(-1);
+        if (last === undefined || hits.length < options.batchSize) return;
+        after = last.sort;
       }
     } finally {
       await this.client.deletePit({ body: { pit_id: [pitId] } }).catch(() => undefined);

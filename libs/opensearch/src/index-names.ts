@@ -133,6 +133,7 @@ export class IndexNames {
     const match = this.eventsIndexPattern.exec(index);
     if (!match) return undefined;
     const [, retentionClass, year, month, day] = match;
+    if (retentionClass === undefined) return undefined;
     const granularity: IndexGranularity = day === undefined ? 'month' : 'day';
     if (granularity !== granularityOf(retentionClass)) return undefined;
     const start = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day ?? 1)));

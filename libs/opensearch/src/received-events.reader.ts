@@ -66,8 +66,9 @@ export class ReceivedEventsReader {
       });
       const hits = body.hits.hits as Array<{ _source: T; sort: Array<string | number> }>;
       for (const hit of hits) yield hit._source;
-      if (hits.length < PAGE_SIZE) return;
-      after = hits[hits.length - 1].sort;
+      const last = hits.at(-1);
+      if (last === undefined || hits.length < PAGE_SIZE) return;
+      after = last.sort;
     }
   }
 
@@ -100,16 +101,19 @@ export class ReceivedEventsReader {
         },
       });
       const aggregation = body.aggregations?.companies as unknown as
-        | CompositeAggregation<{
-            first: { hits: { hits: Array<{ _source: { received_at: string } }> } };
-          }>
+        | CompositeAggregation<
+            {
+              first: { hits: { hits: Array<{ _source: { received_at: string } }> } };
+            },
+            'company'
+          >
         | undefined;
       if (!aggregation) return found;
       for (const bucket of aggregation.buckets) {
-        found.push({
-          companyId: bucket.key.company,
-          firstReceivedAt: bucket.first.hits.hits[0]._source.received_at,
-        });
+        // A composite bucket holds at least one event, so its top hit is there.
+        const [first] = bucket.first.hits.hits;
+        if (first === undefined) continue;
+        found.push({ companyId: bucket.key.company, firstReceivedAt: first._source.received_at });
       }
       if (!aggregation.after_key || aggregation.buckets.length === 0) return found;
       after = aggregation.after_key;
@@ -117,8 +121,8 @@ export class ReceivedEventsReader {
   }
 }
 
-/** One page of a `composite` aggregation. */
-export interface CompositeAggregation<T> {
-  after_key?: Record<string, string>;
-  buckets: Array<{ key: Record<string, string> } & T>;
+/** One page of a `composite` aggregation whose sources are named `Source`. */
+export interface CompositeAggregation<T, Source extends string = string> {
+  after_key?: Record<Source, string>;
+  buckets: Array<{ key: Record<Source, string> } & T>;
 }

@@ -15,6 +15,7 @@ function routerWith(classes: Record<string, { name: string; days: number }>): In
   const companies = {
     cached: (companyId: string): Promise<CompanySettings> => {
       const retention = classes[companyId];
+      if (retention === undefined) throw new Error(`no retention class for ${companyId}`);
       return Promise.resolve({
         company_id: companyId,
         retention_class: retention.name,

@@ -31,9 +31,9 @@ describe('retentionPolicy', () => {
 
   it('adds a whole month to monthly classes so nothing is deleted early', () => {
     const { policy } = retentionPolicy(names, { name: '1y', days: 365 }, 2);
-    expect(policy.states[0].transitions[0].conditions.min_index_age).toBe('33d');
-    expect(policy.states[1].transitions[0].conditions.min_index_age).toBe('396d');
-    expect(policy.ism_template[0].index_patterns).toEqual(['auditlog-events-1y-*']);
+    expect(policy.states[0]?.transitions[0]?.conditions.min_index_age).toBe('33d');
+    expect(policy.states[1]?.transitions[0]?.conditions.min_index_age).toBe('396d');
+    expect(policy.ism_template[0]?.index_patterns).toEqual(['auditlog-events-1y-*']);
   });
 
   it('compares policies ignoring fields ISM adds', () => {

@@ -91,6 +91,6 @@ describe('IsmService', () => {
     ]);
     await service.ensurePolicies();
     expect(calls.map((call) => call.method)).toEqual(['GET', 'PUT', 'GET', 'POST']);
-    expect(calls[1].querystring).toEqual({ if_seq_no: 4, if_primary_term: 1 });
+    expect(calls[1]?.querystring).toEqual({ if_seq_no: 4, if_primary_term: 1 });
   });
 });

@@ -58,7 +58,12 @@ export class SelfAuditService {
         .writeIndexFor(event.company_id, event.timestamp)
         .then((index) => this.events.bulkCreate([{ index, id, document: event }]))
         .then(
-          ([first]) => first,
+          ([first]) =>
+            first ?? {
+              status: 'failed' as const,
+              retryable: false,
+              reason: 'the writer returned no outcome',
+            },
           (error: unknown) => ({
             status: 'failed' as const,
             retryable: true,

@@ -8,3 +8,4 @@ export * from './process';
 export * from './redis';
 export * from './browser';
 export * from './integrity-vectors';
+export * from './checked';

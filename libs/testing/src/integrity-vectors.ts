@@ -27,19 +27,22 @@ function sealed<T extends { id: string }>(event: T): T & { hash: string } {
   return { ...event, hash: eventHash(event as never) };
 }
 
-export const EXAMPLE_EVENTS = [
-  sealed({
-    ...base,
-    id: 'evt-1',
-    action: 'flow.created',
-    timestamp: '2026-01-01T00:00:01.000Z',
-    received_at: '2026-01-01T00:00:01.000Z',
-  }),
-  sealed({
-    ...base,
-    id: 'evt-2',
-    action: 'flow.deleted',
-    timestamp: '2026-01-01T00:10:00.000Z',
-    received_at: '2026-01-01T00:10:00.000Z',
-  }),
+const FIRST_EVENT = sealed({
+  ...base,
+  id: 'evt-1',
+  action: 'flow.created',
+  timestamp: '2026-01-01T00:00:01.000Z',
+  received_at: '2026-01-01T00:00:01.000Z',
+});
+const SECOND_EVENT = sealed({
+  ...base,
+  id: 'evt-2',
+  action: 'flow.deleted',
+  timestamp: '2026-01-01T00:10:00.000Z',
+  received_at: '2026-01-01T00:10:00.000Z',
+});
+/** A tuple, so tests may take `EXAMPLE_EVENTS[0]` and `[1]` without a check. */
+export const EXAMPLE_EVENTS: [typeof FIRST_EVENT, typeof SECOND_EVENT] = [
+  FIRST_EVENT,
+  SECOND_EVENT,
 ];

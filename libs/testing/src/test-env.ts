@@ -8,11 +8,12 @@ export interface TestKey {
   companies: '*' | string[];
 }
 
-export interface TestEnvironment {
+/** `Id` names the suite's ingest keys, so `keys.<id>` needs no check. */
+export interface TestEnvironment<Id extends string = string> {
   env: Env;
   indexPrefix: string;
   jwtSecret: string;
-  keys: Record<string, TestKey>;
+  keys: Record<Id, TestKey>;
 }
 
 export function newSecret(): string {
@@ -28,11 +29,11 @@ export function keyLine(key: TestKey): string {
  * A fresh, isolated configuration for one suite: its own index prefix and Redis key
  * prefix against the services that the global setup provisioned.
  */
-export function testEnvironment(
+export function testEnvironment<Id extends string = 'any'>(
   suite: string,
-  keys: Array<Omit<TestKey, 'secret'>> = [{ id: 'any', companies: '*' }],
+  keys?: Array<Omit<TestKey, 'secret'> & { id: Id }>,
   overrides: Env = {},
-): TestEnvironment {
+): TestEnvironment<Id> {
   const opensearchUrl = process.env.OPENSEARCH_URL;
   const redisUrl = process.env.REDIS_URL;
   if (!opensearchUrl || !redisUrl) {
@@ -44,9 +45,11 @@ export function testEnvironment(
     .toLowerCase()
     .replace(/[^a-z0-9-]/g, '-');
   const indexPrefix = `t-${unique}`;
+  // Without keys, Id stays at its default 'any', the one key made here.
+  const specs = keys ?? [{ id: 'any', companies: '*' }];
   const withSecrets = Object.fromEntries(
-    keys.map((key) => [key.id, { ...key, secret: newSecret() }]),
-  );
+    specs.map((key) => [key.id, { ...key, secret: newSecret() }]),
+  ) as Record<Id, TestKey>;
   const jwtSecret = newSecret();
   return {
     indexPrefix,
@@ -59,7 +62,7 @@ export function testEnvironment(
       OPENSEARCH_INDEX_PREFIX: indexPrefix,
       REDIS_URL: redisUrl,
       REDIS_KEY_PREFIX: indexPrefix,
-      INGEST_API_KEYS: Object.values(withSecrets).map(keyLine).join(','),
+      INGEST_API_KEYS: Object.values<TestKey>(withSecrets).map(keyLine).join(','),
       AUTH_JWT_SECRET: jwtSecret,
       ...overrides,
     },

@@ -5,7 +5,7 @@ import { missingFrom, repeated, type StoredSet } from './stored-events';
 
 /** A fleet of producers sending as the suite's own ingest key, event ids unique to the suite. */
 export function fleetFor(
-  setup: TestEnvironment,
+  setup: TestEnvironment<'any'>,
   ingest: AppProcess,
   producers: number,
   batch: number,

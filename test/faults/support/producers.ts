@@ -181,6 +181,7 @@ export class ProducerFleet {
       }
       pending = pending.filter((_, index) => {
         const result = results[index];
+        if (result === undefined) throw new Error(`the batch response has no result ${index}`);
         if (result.status !== 'rejected') return false;
         if (JSON.stringify(result.errors).includes(TRANSIENT)) return true;
         this.unexpected.push({ status: response.status, body: JSON.stringify(result) });

@@ -51,8 +51,10 @@ export function Console({ info, onSignOut }: Props) {
     if (!offset) return;
     event.preventDefault();
     const next = (index + offset + tabs.length) % tabs.length;
+    const tab = tabs[next];
+    if (!tab) return;
     tabRefs.current[next]?.focus();
-    selectTab(tabs[next].id);
+    selectTab(tab.id);
   };
 
   const expires = useMemo(

@@ -103,7 +103,7 @@ export function EventTable(props: Props) {
     else if (event.key === 'End') next = rows.length - 1;
     else if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
-      const id = rows[index].dataset.eventId;
+      const id = rows[index]?.dataset.eventId;
       if (id) onOpen(id);
       return;
     } else return;

@@ -30,8 +30,9 @@ export function Histogram({ histogram, loading, problem, tz, onZoom }: Props) {
   const to = Date.parse(histogram.to);
   const span = Math.max(to - from, 1);
   const max = Math.max(1, ...buckets.map((bucket) => bucket.count));
+  const [first, second] = buckets;
   const intervalMs =
-    buckets.length > 1 ? Date.parse(buckets[1].timestamp) - Date.parse(buckets[0].timestamp) : span;
+    first && second ? Date.parse(second.timestamp) - Date.parse(first.timestamp) : span;
   const barWidth = Math.max((intervalMs / span) * WIDTH - 1, 1);
 
   const fraction = (clientX: number): number => {

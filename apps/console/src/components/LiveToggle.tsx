@@ -12,15 +12,16 @@ interface Props {
   onResume: () => void;
 }
 
+const DEFAULT_DURATION_MS = 15 * 60_000;
 const DURATIONS = [
   { value: 5 * 60_000, label: '5 min' },
-  { value: 15 * 60_000, label: '15 min' },
+  { value: DEFAULT_DURATION_MS, label: '15 min' },
   { value: 60 * 60_000, label: '1 h' },
 ];
 
 /** Live mode: new matching events appear at the top for a chosen time; pausable. */
 export function LiveToggle({ live, tz, onStart, onStop, onPause, onResume }: Props) {
-  const [duration, setDuration] = useState(DURATIONS[1].value);
+  const [duration, setDuration] = useState(DEFAULT_DURATION_MS);
   const status = !live.running
     ? live.endsAt === null
       ? ''

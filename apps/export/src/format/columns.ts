@@ -71,7 +71,7 @@ const FORMULA_TRIGGERS = new Set(['=', '+', '-', '@', '\t', '\r']);
  * = + - @ tab or CR gets a leading apostrophe, which spreadsheets show as text.
  */
 export function neutralise(text: string): string {
-  return text.length > 0 && FORMULA_TRIGGERS.has(text[0]) ? `'${text}` : text;
+  return text.length > 0 && FORMULA_TRIGGERS.has(text.charAt(0)) ? `'${text}` : text;
 }
 
 /** One flattened, neutralised cell: numbers stay numbers, absent values are empty. */

@@ -74,9 +74,10 @@ describe('CsvWriter', () => {
     const parsed: unknown = parseCsv(bytes, { bom: true });
     const rows = parsed as string[][];
     expect(rows[0]).toEqual(OWNER_COLUMNS.map((column) => column.header));
-    const name = rows[0].indexOf('actor.name');
+    const [header = [], firstRow = []] = rows;
+    const name = header.indexOf('actor.name');
     expect(rows.slice(1).map((row) => row[name])).toEqual(["'=cmd", 'a,"b"\r\nc']);
-    expect(rows[1][rows[0].indexOf('details')]).toBe('{"a":[1,2]}');
+    expect(firstRow[header.indexOf('details')]).toBe('{"a":[1,2]}');
   });
 
   it('writes only the header when nothing matches', async () => {

@@ -226,5 +226,6 @@ export function describe(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   if (/Missing (key|lock) for job/.test(message))
     return `The job's queue state was lost (was Redis restarted or flushed?): ${message}`;
-  return message.split('\n')[0].slice(0, 500);
+  const [firstLine = ''] = message.split('\n');
+  return firstLine.slice(0, 500);
 }

@@ -168,12 +168,10 @@ export class GroupCommitService implements BeforeApplicationShutdown {
     this.expireStale();
     let bytes = 0;
     let count = 0;
-    while (
-      count < this.queue.length &&
-      count < this.limits.maxEvents &&
-      (count === 0 || bytes + this.queue[count].bytes <= this.limits.maxBytes)
-    ) {
-      bytes += this.queue[count].bytes;
+    while (count < this.limits.maxEvents) {
+      const next = this.queue[count];
+      if (next === undefined || (count > 0 && bytes + next.bytes > this.limits.maxBytes)) break;
+      bytes += next.bytes;
       count += 1;
     }
     this.queueBytes -= bytes;
@@ -182,7 +180,8 @@ export class GroupCommitService implements BeforeApplicationShutdown {
 
   private expireStale(): void {
     const oldest = Date.now() - MAX_QUEUE_WAIT_MS;
-    if (this.queue.length === 0 || this.queue[0].queuedAt > oldest) return;
+    const first = this.queue[0];
+    if (first === undefined || first.queuedAt > oldest) return;
     const timedOut = new StorageUnavailableError(new Error('OpenSearch is too slow to keep up'));
     const stale = this.queue.filter((item) => item.queuedAt <= oldest);
     this.queue = this.queue.filter((item) => item.queuedAt > oldest);
@@ -207,7 +206,10 @@ export class GroupCommitService implements BeforeApplicationShutdown {
     }
     chunk.forEach((pending, index) => {
       const outcome = outcomes[index];
-      if (outcome.status === 'failed' && outcome.retryable) this.retryOrSettle(pending, outcome);
+      if (outcome === undefined)
+        pending.settle(new Error(`_bulk returned no outcome for item ${index}`));
+      else if (outcome.status === 'failed' && outcome.retryable)
+        this.retryOrSettle(pending, outcome);
       else pending.settle(outcome);
     });
   }

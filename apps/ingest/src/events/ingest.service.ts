@@ -55,8 +55,8 @@ function isTransient(outcome: WriteOutcome | Error): boolean {
 }
 
 /** The id a producer sent, for rejected items: a server-made id was never stored. */
-function producerId(input: BatchInput): { id?: string } {
-  const value = 'value' in input ? input.value : undefined;
+function producerId(input: BatchInput | undefined): { id?: string } {
+  const value = input !== undefined && 'value' in input ? input.value : undefined;
   const id = (value as { id?: unknown } | null | undefined)?.id;
   return typeof id === 'string' ? { id } : {};
 }
@@ -103,13 +103,14 @@ export class IngestService {
           403,
           'company-not-allowed',
           'Forbidden',
-          prepared.errors[0].message,
+          prepared.errors[0]?.message ?? 'The company is not allowed.',
           prepared.errors,
         );
       }
       throw ProblemException.badRequest('The event is invalid.', prepared.errors);
     }
     const [outcome] = await this.write([prepared.write]);
+    if (outcome === undefined) throw new Error('The writer returned no outcome for the event.');
     if (isTransient(outcome)) throw unavailable();
     if (outcome instanceof Error || outcome.status === 'failed') {
       this.events.inc({ status: 'rejected' });

@@ -27,7 +27,9 @@ function badBody(detail: string): ProblemException {
 
 function formatOf(request: Request, allowNdjson: boolean): BodyFormat {
   const header = request.headers['content-type'] ?? '';
-  const [mediaType, ...parameters] = header.split(';').map((part) => part.trim().toLowerCase());
+  const [mediaType = '', ...parameters] = header
+    .split(';')
+    .map((part) => part.trim().toLowerCase());
   const charset = parameters.find((parameter) => parameter.startsWith('charset='));
   if (charset && !['charset=utf-8', 'charset="utf-8"', 'charset=utf8'].includes(charset)) {
     throw unsupported('Bodies must be UTF-8.');

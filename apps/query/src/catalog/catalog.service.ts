@@ -49,11 +49,12 @@ export class CatalogService {
     }
     for (const [action, count] of seen) {
       if (rows.has(action)) continue;
+      const [category = action] = action.split('.');
       rows.set(action, {
         action,
         label: null,
         description: null,
-        category: action.split('.')[0],
+        category,
         operation: null,
         template: null,
         registered: false,

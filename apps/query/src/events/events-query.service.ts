@@ -135,7 +135,13 @@ export class EventsQueryService {
     param: string,
     size: number,
   ): Promise<Facets> {
-    const top = await this.search.facet(scope.companyId, filters, FACET_FIELDS[param], size);
+    const field = FACET_FIELDS[param];
+    if (field === undefined) {
+      throw ProblemException.badRequest('The facet field is unknown.', [
+        { path: 'field', message: `field must be one of ${Object.keys(FACET_FIELDS).join(', ')}` },
+      ]);
+    }
+    const top = await this.search.facet(scope.companyId, filters, field, size);
     return { field: param, values: top.values, other_count: top.otherCount };
   }
 }

@@ -23,6 +23,6 @@ describe('parseHistogramInterval', () => {
 
   it('bounds the bucket count', () => {
     const result = parseHistogramInterval('1s', from, day, 1000);
-    expect(!result.ok && result.errors[0].message).toContain('the limit is 1000');
+    expect(!result.ok && result.errors[0]?.message).toContain('the limit is 1000');
   });
 });

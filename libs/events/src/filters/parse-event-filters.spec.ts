@@ -102,7 +102,7 @@ describe('parseEventFilters', () => {
       maxWindowDays: 2,
       maxLookbackDays: 366,
     });
-    expect(!result.ok && result.errors[0].message).toContain('at most 2 days');
+    expect(!result.ok && result.errors[0]?.message).toContain('at most 2 days');
   });
 });
 

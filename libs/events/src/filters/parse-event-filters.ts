@@ -42,7 +42,7 @@ const oneOf =
     allowed.includes(value) ? undefined : `${name} must be one of ${allowed.join(', ')}`;
 
 function checkIp(value: string): string | undefined {
-  const [address, prefix, ...rest] = value.split('/');
+  const [address = '', prefix, ...rest] = value.split('/');
   const family = isIP(address);
   if (family === 0 || rest.length > 0) return 'source_ip must be an IP address or a CIDR block';
   if (prefix === undefined) return undefined;

@@ -76,7 +76,7 @@ describe('parseTextQuery', () => {
   ])('rejects %s', (input, message) => {
     const result = parseTextQuery(input);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.errors[0].message).toContain(message);
+    if (!result.ok) expect(result.errors[0]?.message).toContain(message);
   });
 
   it('is total over hostile input', () => {

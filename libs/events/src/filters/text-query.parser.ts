@@ -30,17 +30,17 @@ function tokenize(input: string): RawToken[] {
   const tokens: RawToken[] = [];
   let index = 0;
   while (index < input.length) {
-    while (index < input.length && /\s/u.test(input[index])) index++;
+    while (index < input.length && /\s/u.test(input.charAt(index))) index++;
     if (index >= input.length) break;
     let negated = false;
-    if (input[index] === '-' && index + 1 < input.length && !/\s/u.test(input[index + 1])) {
+    if (input[index] === '-' && index + 1 < input.length && !/\s/u.test(input.charAt(index + 1))) {
       negated = true;
       index++;
     }
     let text = '';
     let quoted = false;
     const startsQuoted = input[index] === '"';
-    while (index < input.length && !/\s/u.test(input[index])) {
+    while (index < input.length && !/\s/u.test(input.charAt(index))) {
       if (input[index] === '"') {
         quoted = true;
         const end = input.indexOf('"', index + 1);
@@ -107,10 +107,9 @@ export function parseTextQuery(input: string): TextQueryParseResult {
   const unknown = new Set<string>();
   const errors: FieldProblem[] = [];
   for (const token of tokens) {
-    const match = token.startsQuoted ? null : QUALIFIER_SHAPE.exec(token.text);
-    if (match && match[2] !== '') {
-      const name = match[1].toLowerCase();
-      const value = match[2];
+    const [, qualifier, value] = (!token.startsQuoted && QUALIFIER_SHAPE.exec(token.text)) || [];
+    if (qualifier !== undefined && value !== undefined && value !== '') {
+      const name = qualifier.toLowerCase();
       if (!isQualifierName(name)) {
         unknown.add(name);
         continue;

@@ -4,6 +4,7 @@ import { exactNormalize, normalizeEvent } from '../event-input';
 import { eventDtoProblems } from './event.dto';
 import { EVENT_FIELDS, eventJsonSchema, isValidEventShape } from './event-schema';
 import { findHostileInput } from './hostile-input';
+import { itemAt } from '@auditlog/testing';
 
 /** A small seeded PRNG (mulberry32), so a failing case can be reproduced from its number. */
 function random(seed: number): () => number {
@@ -162,7 +163,8 @@ function mutate(event: Record<string, unknown>, path: string, value: unknown): v
     if (typeof next !== 'object' || next === null) return;
     node = next as Record<string, unknown>;
   }
-  const last = parts[parts.length - 1];
+  const last = parts.at(-1);
+  if (last === undefined) return;
   // Deleting an array element would leave a hole, which JSON cannot carry: remove it.
   if (value === undefined && Array.isArray(node)) node.splice(Number(last), 1);
   else if (value === undefined) delete node[last];
@@ -209,7 +211,7 @@ describe('isValidEventShape against the class-validator rules', () => {
       const event = base();
       const mutations = 1 + Math.floor(next() * 3);
       for (let m = 0; m < mutations; m++) {
-        const path = PATHS[Math.floor(next() * PATHS.length)];
+        const path = itemAt(PATHS, Math.floor(next() * PATHS.length));
         mutate(event, path, VALUES[Math.floor(next() * VALUES.length)]);
       }
       // The whole normalisation: the hot path and the exact path give one outcome.

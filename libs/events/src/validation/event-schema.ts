@@ -182,12 +182,12 @@ function compileString(rule: Extract<FieldRule, { kind: 'string' }>): Check {
 }
 
 function compileObject(fields: FieldRules): (value: unknown, bytesBound: number) => boolean {
-  const names = Object.keys(fields);
-  const allowed = new Set(names);
-  const compiled = names.map((name) => {
-    const rule = fields[name];
-    return { name, required: rule.required === true, check: compileRule(rule) };
-  });
+  const allowed = new Set(Object.keys(fields));
+  const compiled = Object.entries(fields).map(([name, rule]) => ({
+    name,
+    required: rule.required === true,
+    check: compileRule(rule),
+  }));
   return (value, bytesBound) => {
     if (!isPlainObject(value)) return false;
     for (const key of Object.keys(value)) if (!allowed.has(key)) return false;
@@ -319,7 +319,9 @@ function schemaOf(rule: FieldRule): JsonSchema {
 }
 
 function objectSchema(fields: FieldRules, extra: JsonSchema): JsonSchema {
-  const required = Object.keys(fields).filter((name) => fields[name].required);
+  const required = Object.entries(fields)
+    .filter(([, rule]) => rule.required)
+    .map(([name]) => name);
   return {
     type: 'object',
     ...extra,

@@ -9,17 +9,25 @@ const ISO_DATE_TIME =
 export function parseIsoDateTime(text: string): Date | undefined {
   const match = ISO_DATE_TIME.exec(text);
   if (!match) return undefined;
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number);
-  const millis = Number((match[7] ?? '').padEnd(3, '0').slice(0, 3));
-  const offsetHours = match[9] === undefined ? 0 : Number(match[9]);
-  const offsetMinutes = match[10] === undefined ? 0 : Number(match[10]);
+  const [, y, mo, d, h, mi, s, fraction, offset, offsetH, offsetM] = match;
+  // Groups 1–6 and 8 are not optional: a match always has them.
+  if (offset === undefined) return undefined;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = Number(s);
+  const millis = Number((fraction ?? '').padEnd(3, '0').slice(0, 3));
+  const offsetHours = offsetH === undefined ? 0 : Number(offsetH);
+  const offsetMinutes = offsetM === undefined ? 0 : Number(offsetM);
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) {
     return undefined;
   }
   if (offsetHours > 23 || offsetMinutes > 59) return undefined;
   const local = Date.UTC(year, month - 1, day, hour, minute, second, millis);
   if (new Date(local).getUTCDate() !== day || year < 1000) return undefined;
-  const sign = match[8].startsWith('-') ? -1 : 1;
+  const sign = offset.startsWith('-') ? -1 : 1;
   const utc = local - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
   return new Date(utc);
 }

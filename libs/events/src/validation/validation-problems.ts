@@ -59,9 +59,11 @@ export function validationProblems(
       own.push({ path, message: `${path} is required` });
     } else if (Object.keys(constraints).length > 0) {
       // A wrong type makes the other rules noise: report only the type.
-      const typeRule = TYPE_RULES.find((name) => constraints[name] !== undefined);
+      const typeMessage = TYPE_RULES.map((name) => constraints[name]).find(
+        (message) => message !== undefined,
+      );
       const messages = (
-        typeRule ? [constraints[typeRule]] : Object.values(constraints).reverse()
+        typeMessage !== undefined ? [typeMessage] : Object.values(constraints).reverse()
       ).map((message) =>
         message.startsWith(`${error.property} `)
           ? `${path}${message.slice(error.property.length)}`

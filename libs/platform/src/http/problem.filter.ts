@@ -33,7 +33,10 @@ function detailOf(exception: HttpException): { detail?: string; errors?: FieldPr
   if (Array.isArray(message)) {
     return {
       detail: 'The request has invalid fields.',
-      errors: message.map((text) => ({ path: String(text).split(' ')[0], message: String(text) })),
+      errors: message.map((text) => {
+        const [path = ''] = String(text).split(' ');
+        return { path, message: String(text) };
+      }),
     };
   }
   return { detail: typeof message === 'string' ? message : exception.message };
