@@ -56,6 +56,8 @@ export function expectedCells(event: StoredEvent): string[] {
     if (value === undefined || value === null) return '';
     if (typeof value === 'number') return String(value);
     const text = typeof value === 'string' ? value : JSON.stringify(value);
-    return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+    const risky =
+      /^[\t\r]/.test(text) || /^[\s\p{Cc}\p{Cf}]*[=+\-@\uff1d\uff0b\uff0d\uff20]/u.test(text);
+    return risky ? `'${text}` : text;
   });
 }

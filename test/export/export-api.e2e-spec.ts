@@ -33,9 +33,8 @@ import { binary, dropExportQueue, ensureBuild } from './support';
 const HOSTILE = ['=1+2', '+SUM(A1)', '-2+3', '@cmd', '\tTAB', '\rCR', 'plain, "quoted"\nline'];
 const WEBHOOK_SECRET = 'w'.repeat(40);
 
-/** XML text normalises a carriage return to a line feed (XML 1.0 §2.11) when read back. */
-const xlsxCells = (event: StoredEvent) =>
-  expectedCells(event).map((text) => text.replace(/\r/g, '\n'));
+/** XLSX cells hold the same text as CSV cells (CR is written as OOXML's `_x000D_`). */
+const xlsxCells = expectedCells;
 
 /** csv-parse, the standard reader: records as arrays of text, BOM skipped. */
 function csvRows(bytes: Buffer): string[][] {
@@ -45,6 +44,9 @@ function csvRows(bytes: Buffer): string[][] {
 
 function cellText(value: unknown): string {
   if (value === undefined || value === null) return '';
+  // Text cells are inline rich-text strings of one run.
+  const rich = (value as { richText?: Array<{ text: string }> }).richText;
+  if (rich) return rich.map((run) => run.text).join('');
   return typeof value === 'string' || typeof value === 'number'
     ? String(value)
     : JSON.stringify(value);

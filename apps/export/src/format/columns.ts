@@ -63,15 +63,21 @@ export const ADMIN_COLUMNS: readonly Column[] = [
   field('ingest.client_ip'),
 ];
 
-/** First characters that make spreadsheet programs read a cell as a formula. */
-const FORMULA_TRIGGERS = new Set(['=', '+', '-', '@', '\t', '\r']);
+/**
+ * Formula injection (OWASP "CSV injection"). Spreadsheet programs skip what they trim
+ * (spaces, line breaks, control and format characters: Calc's CSV "trim spaces", Calc reading
+ * XLSX text, NUL dropped on import) before they decide whether a cell is a formula, so the test
+ * looks past all of that for `=`, `+`, `-`, `@` (and their full-width forms, which some input
+ * methods turn into the ASCII ones). A cell that starts with tab or CR is risky on its own.
+ */
+const FORMULA_RISK = /^[\t\r]|^[\s\p{Cc}\p{Cf}]*[=+\-@\uff1d\uff0b\uff0d\uff20]/u;
 
 /**
- * Neutralises formula injection (OWASP "CSV injection"): a text cell that begins with
- * = + - @ tab or CR gets a leading apostrophe, which spreadsheets show as text.
+ * Neutralises a risky text cell with a leading apostrophe, which spreadsheets show as text;
+ * the rest of the text is kept as it is.
  */
 export function neutralise(text: string): string {
-  return text.length > 0 && FORMULA_TRIGGERS.has(text.charAt(0)) ? `'${text}` : text;
+  return FORMULA_RISK.test(text) ? `'${text}` : text;
 }
 
 /** One flattened, neutralised cell: numbers stay numbers, absent values are empty. */

@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import type { EventView } from '@auditlog/events';
 import { cell, neutralise, OWNER_COLUMNS } from './columns';
 import { CsvWriter, csvField } from './text-writers';
-import { XlsxWriter } from './xlsx-writer';
+import { ooxmlText, XlsxWriter } from './xlsx-writer';
 
 function event(index: number, name: string): EventView {
   return {
@@ -43,6 +43,15 @@ describe('cell rules', () => {
     ['\rx', "'\rx"],
     ['a=1', 'a=1'],
     ['', ''],
+    // What a reader trims before it looks at the first character.
+    [' =1+1', "' =1+1"],
+    ['\n=1+1', "'\n=1+1"],
+    ['\r\n+1', "'\r\n+1"],
+    ['\u0000=1+1', "'\u0000=1+1"],
+    ['\u00a0\u200b@x', "'\u00a0\u200b@x"],
+    ['\uff1d1+1', "'\uff1d1+1"],
+    ['  plain', '  plain'],
+    ['\n', '\n'],
   ])('neutralises %j as %j', (input, output) => {
     expect(neutralise(input)).toBe(output);
   });
@@ -86,7 +95,39 @@ describe('CsvWriter', () => {
   });
 });
 
+describe('OOXML cell text', () => {
+  it.each([
+    ['plain', 'plain'],
+    ['a\u0000b', 'a_x0000_b'],
+    ['\r\n', '_x000D_\n'],
+    ['tab\tand\nlf', 'tab\tand\nlf'],
+    ['\u001b\u007f\ufffe', '_x001B__x007F__xFFFE_'],
+    ['lone \ud800 and pair \ud83c\udf89', 'lone _xD800_ and pair \ud83c\udf89'],
+    ['_x0041_', '_x005F_x0041_'],
+    ['_x005f_ and _xZZZZ_', '_x005F_x005f_ and _xZZZZ_'],
+  ])('encodes %j as %j', (input, output) => {
+    expect(ooxmlText(input)).toBe(output);
+  });
+});
+
 describe('XlsxWriter', () => {
+  it('keeps every text as written: whitespace, line breaks, NUL, escape look-alikes', async () => {
+    const names = [' =1+1', '\n-1', 'a\u0000b\r\nc', '_x0041_', '  both  ', 'in\tner  x'];
+    const bytes = await collect(async (out) => {
+      const writer = new XlsxWriter(out, OWNER_COLUMNS);
+      await writer.writeBatch(names.map((name, index) => event(index, name)));
+      await writer.finish();
+    });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+    const column = OWNER_COLUMNS.findIndex((entry) => entry.header === 'actor.name') + 1;
+    const read: string[] = [];
+    workbook.worksheets[0].eachRow((row, number) => {
+      if (number > 1) read.push(row.getCell(column).text);
+    });
+    expect(read).toEqual(names.map(neutralise));
+  });
+
   it('rolls over to a new sheet, header repeated, before the row limit', async () => {
     const bytes = await collect(async (out) => {
       const writer = new XlsxWriter(out, OWNER_COLUMNS, 4);
