@@ -5,7 +5,8 @@ import { IndexRouter } from '@auditlog/retention';
 
 /**
  * Stores one event as ingest would, received at the given instant (so the digest job seals
- * it into that instant's window), through an app that provides the storage services.
+ * it into that instant's window), through an app that provides the storage services. Its
+ * `timestamp` is the same instant unless given (a late or an early event).
  */
 export async function storeReceived(
   app: INestApplication,
@@ -13,11 +14,12 @@ export async function storeReceived(
   id: string,
   receivedAt: Date,
   action = 'flow.created',
+  timestamp: Date = receivedAt,
 ): Promise<StoredEvent> {
   const result = normalizeEvent(
     {
       id,
-      timestamp: receivedAt.toISOString(),
+      timestamp: timestamp.toISOString(),
       company_id: companyId,
       action,
       actor: { id: 'alice' },

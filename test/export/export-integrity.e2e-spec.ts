@@ -60,6 +60,17 @@ describe('export jobs with include_integrity: digests, manifest, offline verific
   let app: INestApplication;
   let worker: AppProcess | undefined;
 
+  /** Makes the stored events searchable and seals every window closed by `now`. */
+  async function sealUntil(now: Date): Promise<void> {
+    await client.indices.refresh({ index: `${setup.indexPrefix}-*`, ignore_unavailable: true });
+    const maintenance = await startMaintenance(setup.env);
+    try {
+      await runJob(maintenance, MaintenanceJob.sealDigests, now);
+    } finally {
+      await maintenance.close();
+    }
+  }
+
   beforeAll(async () => {
     client = testClient();
     const building = ensureBuild();
@@ -72,13 +83,7 @@ describe('export jobs with include_integrity: digests, manifest, offline verific
       }
     }
     await storeReceived(query, 'globex', 'g-1', at(1, 10));
-    await client.indices.refresh({ index: `${setup.indexPrefix}-*`, ignore_unavailable: true });
-    const maintenance = await startMaintenance(setup.env);
-    try {
-      await runJob(maintenance, MaintenanceJob.sealDigests, at(5));
-    } finally {
-      await maintenance.close();
-    }
+    await sealUntil(at(5));
     worker = await startProcess('export-worker', setup.env, { cwd: await building });
   }, 600_000);
 
@@ -92,24 +97,24 @@ describe('export jobs with include_integrity: digests, manifest, offline verific
     fs.rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
-  const create = (body: Record<string, unknown>) =>
+  const create = (body: Record<string, unknown>, token = acme) =>
     request(app.getHttpServer())
       .post('/v1/exports')
-      .set('authorization', `Bearer ${acme}`)
+      .set('authorization', `Bearer ${token}`)
       .send(body);
-  const download = (id: string, part?: string) =>
+  const download = (id: string, part?: string, token = acme) =>
     request(app.getHttpServer())
       .get(`/v1/exports/${id}/download`)
       .query(part ? { part } : {})
-      .set('authorization', `Bearer ${acme}`)
+      .set('authorization', `Bearer ${token}`)
       .buffer(true)
       .parse(binary);
-  const completed = (id: string) =>
+  const completed = (id: string, token = acme) =>
     waitFor(
       async () => {
         const { body } = await request(app.getHttpServer())
           .get(`/v1/exports/${id}`)
-          .set('authorization', `Bearer ${acme}`);
+          .set('authorization', `Bearer ${token}`);
         if (body.status === 'failed') throw new Error(`export failed: ${body.error}`);
         return body.status === 'completed' ? (body as Record<string, unknown>) : undefined;
       },
@@ -183,10 +188,11 @@ describe('export jobs with include_integrity: digests, manifest, offline verific
       .expect(200);
     expect(digestList).toEqual(served.body);
     expect(manifest).toMatchObject({
-      version: 1,
+      version: 2,
       export_id: id,
       company_id: 'acme',
       format: 'ndjson',
+      range_field: 'received_at',
       from: iso(0),
       to: iso(5),
       rows: 3 * PER_MINUTE,
@@ -237,6 +243,82 @@ describe('export jobs with include_integrity: digests, manifest, offline verific
     expect(deleted.body).toMatchObject({ status: 'expired', integrity_files: false });
     expect(files()).toEqual([]);
     expect((await download(id, 'manifest')).status).toBe(409);
+  });
+
+  it("verifies an export holding late and early events: the range is the digests' clock", async () => {
+    // initech: `timestamp` and `received_at` disagree by minutes for some events.
+    const events: Array<[string, Date, Date]> = [
+      ['i-normal-1', at(1, 5), at(1, 5)],
+      ['i-normal-3', at(3, 5), at(3, 5)],
+      // Received inside the range, `timestamp` 20 minutes before it (a late delivery).
+      ['i-late-in', at(2, 20), at(-20)],
+      // Received inside the range, `timestamp` after it (the producer's clock runs ahead).
+      ['i-early-in', at(3, 30), at(6)],
+      // `timestamp` inside the range, received after it / before it.
+      ['i-late-out', at(7, 10), at(2, 40)],
+      ['i-early-out', at(-3), at(0, 30)],
+    ];
+    for (const [id, receivedAt, timestamp] of events) {
+      await storeReceived(query, 'initech', id, receivedAt, 'flow.created', timestamp);
+    }
+    await sealUntil(at(10));
+    const initech = ownerToken(setup.jwtSecret, 'initech');
+    const created = await create(
+      {
+        name: 'late and early',
+        format: 'ndjson',
+        filters: { from: iso(0), to: iso(5) },
+        include_integrity: true,
+      },
+      initech,
+    ).expect(202);
+    const id = created.body.id as string;
+    await completed(id, initech);
+    const fetchPart = async (part: string) =>
+      (await download(id, part, initech).expect(200)).body as Buffer;
+    const eventBytes = await fetchPart('events');
+    const manifest = JSON.parse((await fetchPart('manifest')).toString('utf8')) as ExportManifest;
+    const lines = eventBytes.toString('utf8').trimEnd().split('\n');
+    const eventsPath = path.join(dir, 'late-early.ndjson');
+    const digestsPath = path.join(dir, 'late-early.digests.json');
+    const keyFile = path.join(dir, 'late-early.pub.pem');
+    fs.writeFileSync(eventsPath, eventBytes);
+    fs.writeFileSync(digestsPath, await fetchPart('digests'));
+    fs.writeFileSync(keyFile, publicPem);
+    const args = [eventsPath, '--digests', digestsPath, '--public-key', `k1=${keyFile}`, '--json'];
+    const good = verify(...args);
+    expect(JSON.parse(good.output)).toMatchObject({
+      initech: { status: 'ok', events: 4, unsealed: 0, pending: 0, missing: [] },
+    });
+    expect(good.status).toBe(0);
+
+    // Exactly the events the bundled windows seal, in leaf order (received_at, id).
+    expect(lines.map((line) => (JSON.parse(line) as { id: string }).id)).toEqual([
+      'i-normal-1',
+      'i-late-in',
+      'i-normal-3',
+      'i-early-in',
+    ]);
+    expect(manifest).toMatchObject({
+      range_field: 'received_at',
+      from: iso(0),
+      to: iso(5),
+      rows: 4,
+      digest_count: 5,
+      first_window_start: iso(0),
+      last_window_end: iso(5),
+    });
+
+    // A removed event is still detected.
+    fs.writeFileSync(
+      eventsPath,
+      `${lines.filter((line) => !line.includes('"i-late-in"')).join('\n')}\n`,
+    );
+    const removed = verify(...args);
+    expect(removed.status).toBe(1);
+    expect(JSON.parse(removed.output)).toMatchObject({
+      initech: { status: 'failed', missing: [{ id: 'i-late-in', window_start: iso(2) }] },
+    });
   });
 
   it('answers 404 for integrity parts of an export without them, 400 for an unknown part', async () => {

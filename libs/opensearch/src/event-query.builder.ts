@@ -145,7 +145,7 @@ export function buildEventQuery(companyId: string, filters: EventFilters): Query
   return filtersQuery(
     [
       { term: { company_id: companyId } },
-      { range: { timestamp: { gte: filters.from, lt: filters.to } } },
+      { range: { [filters.timeField ?? 'timestamp']: { gte: filters.from, lt: filters.to } } },
     ],
     filters,
   );
@@ -154,7 +154,7 @@ export function buildEventQuery(companyId: string, filters: EventFilters): Query
 /** The request's filters (and fixed filter sets) after the caller's own leading clauses. */
 export function filtersQuery(
   leading: QueryClause[],
-  filters: Omit<EventFilters, 'from' | 'to' | 'sort'>,
+  filters: Omit<EventFilters, 'from' | 'to' | 'timeField' | 'sort'>,
 ): QueryClause {
   const filter: QueryClause[] = [
     ...leading,
@@ -170,7 +170,10 @@ export function filtersQuery(
   return { bool };
 }
 
-/** Stable total order: timestamp, then id as tie-breaker (ids are unique per company). */
-export function eventSort(direction: 'asc' | 'desc'): QueryClause[] {
-  return [{ timestamp: direction }, { id: direction }];
+/** Stable total order: the time field, then id as tie-breaker (ids are unique per company). */
+export function eventSort(
+  direction: 'asc' | 'desc',
+  timeField: EventFilters['timeField'] = 'timestamp',
+): QueryClause[] {
+  return [{ [timeField]: direction }, { id: direction }];
 }

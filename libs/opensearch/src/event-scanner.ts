@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Client } from '@opensearch-project/opensearch';
+import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import type { EventFilters, StoredEvent } from '@auditlog/events';
 import { buildEventQuery, eventSort } from './event-query.builder';
 import { IndexNames } from './index-names';
 import { OPENSEARCH_CLIENT } from './opensearch.client';
+import { receivedIndicesFor } from './received-events.reader';
 
 export interface ScanOptions {
   /** Events per `search_after` page (at most 10,000). */
@@ -27,6 +29,7 @@ export class EventScanner {
   constructor(
     @Inject(OPENSEARCH_CLIENT) private readonly client: Client,
     private readonly names: IndexNames,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** How many events match right now. */
@@ -59,7 +62,7 @@ export class EventScanner {
             size: options.batchSize,
             track_total_hits: false,
             query: buildEventQuery(companyId, filters),
-            sort: eventSort(filters.sort),
+            sort: eventSort(filters.sort, filters.timeField),
             ...(after ? { search_after: after } : {}),
           },
         });
@@ -75,13 +78,19 @@ export class EventScanner {
     }
   }
 
+  private indexPatterns(filters: EventFilters): string[] {
+    return filters.timeField === 'received_at'
+      ? receivedIndicesFor(this.names, this.config, filters.from, filters.to)
+      : this.names.readIndicesFor(filters.from, filters.to);
+  }
+
   private indices(filters: EventFilters): string {
-    return this.names.readIndicesFor(filters.from, filters.to).join(',');
+    return this.indexPatterns(filters).join(',');
   }
 
   private async openPit(filters: EventFilters, keepAlive: string): Promise<string | undefined> {
     const { body: resolved } = await this.client.indices.resolveIndex({
-      name: this.names.readIndicesFor(filters.from, filters.to),
+      name: this.indexPatterns(filters),
       expand_wildcards: 'open',
     });
     const indices = (resolved.indices ?? []).map((entry: { name: string }) => entry.name);

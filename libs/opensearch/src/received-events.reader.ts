@@ -13,27 +13,33 @@ export interface CompanyActivity {
 }
 
 /**
- * Reads events by `received_at` (the sealing clock), not by `timestamp`. Index routing is
- * by timestamp, which may precede `received_at` by up to the longest retention, so reads
- * span that much earlier (and a day later for clock skew).
+ * The index patterns a read of events *received* in [from, to) must touch. Index routing is
+ * by timestamp, which may precede `received_at` by up to the longest retention, so the span
+ * reaches that much earlier (and a day later for clock skew).
  */
+export function receivedIndicesFor(
+  names: IndexNames,
+  config: AppConfig,
+  from: string,
+  to: string,
+): string[] {
+  const days = Math.max(1, ...config.retention.classes.map((retention) => retention.days));
+  const start = new Date(Date.parse(from) - days * DAY_MS).toISOString();
+  const end = new Date(Date.parse(to) + DAY_MS).toISOString();
+  return names.readIndicesFor(start, end);
+}
+
+/** Reads events by `received_at` (the sealing clock), not by `timestamp`. */
 @Injectable()
 export class ReceivedEventsReader {
-  private readonly longestRetentionMs: number;
-
   constructor(
     @Inject(OPENSEARCH_CLIENT) private readonly client: Client,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly names: IndexNames,
-  ) {
-    const days = Math.max(1, ...config.retention.classes.map((retention) => retention.days));
-    this.longestRetentionMs = days * DAY_MS;
-  }
+  ) {}
 
   private indices(from: string, to: string): string {
-    const start = new Date(Date.parse(from) - this.longestRetentionMs).toISOString();
-    const end = new Date(Date.parse(to) + DAY_MS).toISOString();
-    return this.names.readIndicesFor(start, end).join(',');
+    return receivedIndicesFor(this.names, this.config, from, to).join(',');
   }
 
   /** Events of one company received in [from, to), in (received_at, id) order. */

@@ -118,7 +118,12 @@ export function parseCreateExport(
     }
     params = Object.fromEntries(entries.filter(([, value]) => isParamValue(value))) as QueryParams;
     const parsed = parseEventFilters(params, now, limits);
-    if (parsed.ok) filters = parsed.filters;
+    // Digests seal by `received_at`: an integrity export selects and orders by that clock, so
+    // its file holds exactly the events of the windows it bundles (ADR 0140).
+    if (parsed.ok)
+      filters = includeIntegrity
+        ? { ...parsed.filters, timeField: 'received_at', sort: 'asc' }
+        : parsed.filters;
     else
       errors.push(...parsed.errors.map((error) => ({ ...error, path: `filters.${error.path}` })));
   }

@@ -109,7 +109,7 @@ export class CreateExportBody {
     type: 'boolean',
     default: false,
     description:
-      'Also write the signed digests covering the range and a manifest, for auditlog-verify (docs/export.md). json/ndjson only, and only the from/to filters.',
+      "Also write the signed digests covering the range and a manifest, for auditlog-verify (docs/export.md). json/ndjson only, and only the from/to filters, which then bound received_at (the digests' clock) instead of timestamp.",
   })
   @IsOptional()
   @IsBoolean({ message: 'include_integrity must be a boolean' })

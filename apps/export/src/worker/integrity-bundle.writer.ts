@@ -7,7 +7,8 @@ import { type Digest, describePublicKey, loadIntegrityKeys } from '@auditlog/int
 import { DigestRepository, MAX_DIGESTS_PER_REQUEST } from '@auditlog/integrity-store';
 import { type ExportRecord, partName } from '@auditlog/export-jobs';
 
-export const MANIFEST_VERSION = 1;
+/** 2: `from`/`to` bound `received_at` (`range_field`); version 1 bounded `timestamp`. */
+export const MANIFEST_VERSION = 2;
 
 /** The manifest of an export with `include_integrity` (docs/export.md). */
 export interface ExportManifest {
@@ -16,7 +17,11 @@ export interface ExportManifest {
   company_id: string;
   name: string;
   format: string;
-  /** The export's `timestamp` range, `[from, to)`. */
+  /**
+   * The export's range `[from, to)` over `range_field`: `received_at`, the clock the digests
+   * seal by, so the file holds every event of each bundled window and no other.
+   */
+  range_field: 'received_at';
   from: string;
   to: string;
   rows: number;
@@ -82,6 +87,7 @@ export class IntegrityBundleWriter {
       company_id: record.company_id,
       name: record.name,
       format: record.format,
+      range_field: 'received_at',
       from,
       to,
       rows: events.rows,

@@ -8,6 +8,11 @@ export interface EventFilters {
   from: string;
   /** Exclusive upper bound, ISO 8601 UTC. */
   to: string;
+  /**
+   * The clock `from`/`to` bound and the order follows: `timestamp` (default) or `received_at`,
+   * the clock digests seal by (integrity exports).
+   */
+  timeField?: 'timestamp' | 'received_at';
   /** Exact actions, or prefixes when a value ends with `*`. */
   actions?: string[];
   categories?: string[];

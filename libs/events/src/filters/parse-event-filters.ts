@@ -27,7 +27,7 @@ const CONTEXT_KEY_PATTERN = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
 type ListField = Exclude<
   keyof EventFilters,
-  'from' | 'to' | 'sort' | 'text' | 'context' | 'restrictions'
+  'from' | 'to' | 'timeField' | 'sort' | 'text' | 'context' | 'restrictions'
 >;
 
 interface ListFilter {
