@@ -408,6 +408,40 @@ describe('Helm chart helm/auditlog', () => {
     expect(script).not.toContain('audit-auditlog-export');
   });
 
+  it('lets the setup job create the same OpenSearch users as compose, SIEM reader included', async () => {
+    const compose = fs.readFileSync('docker-compose.yml', 'utf8');
+    const setupService = compose.slice(
+      compose.indexOf('\n  setup:'),
+      compose.indexOf('\n  ingest:'),
+    );
+    // OpenSearch Dashboards is a compose profile; the chart deploys no Dashboards.
+    const composeUsers = [...setupService.matchAll(/OPENSEARCH_(\w+)_USER_PASSWORD/g)]
+      .map(([, user]) => user)
+      .filter((user) => user !== 'DASHBOARDS');
+    const passwordsOf = (objects: KubeObject[]) => {
+      const [setup] = podSpec(byName(objects, 'Job', 'audit-auditlog-setup')).containers;
+      return (setup.env ?? []).filter((e) => /^OPENSEARCH_\w+_USER_PASSWORD$/.test(e.name));
+    };
+    const plain = passwordsOf(await render(['required']));
+    expect(plain.map((e) => e.name).sort()).toEqual(
+      composeUsers.map((user) => `OPENSEARCH_${user}_USER_PASSWORD`).sort(),
+    );
+    // Without a password the SIEM and admin users are optional, as in compose.
+    expect(plain.find((e) => e.name === 'OPENSEARCH_SIEM_USER_PASSWORD')?.valueFrom).toEqual({
+      secretKeyRef: { name: 'audit-auditlog', key: 'opensearch-siem-password', optional: true },
+    });
+    const withSiem = await render(['required'], ['--set', 'opensearch.users.siem.password=s1em']);
+    const secret = byName(withSiem, 'Secret', 'audit-auditlog') as KubeObject & {
+      stringData: Record<string, string>;
+    };
+    expect(secret.stringData['opensearch-siem-password']).toBe('s1em');
+    expect(secret.stringData['opensearch-admin-password']).toBeUndefined();
+    const existing = passwordsOf(await render(['required', 'existing-secrets']));
+    expect(
+      existing.find((e) => e.name === 'OPENSEARCH_SIEM_USER_PASSWORD')?.valueFrom?.secretKeyRef,
+    ).toEqual({ name: 'auditlog-opensearch', key: 'opensearch-siem-password', optional: true });
+  });
+
   it('renders no Secret when every secret exists already, and uses those', async () => {
     const objects = await render(['required', 'existing-secrets']);
     expect(ofKind(objects, 'Secret')).toEqual([]);

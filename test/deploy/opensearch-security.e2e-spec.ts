@@ -177,6 +177,62 @@ describe('OpenSearch security roles on a secured node', () => {
     ).toBe(403);
   });
 
+  it('lets the auditlog-siem user search and read event mappings, and nothing else', async () => {
+    const others = [
+      'auditlog-exports',
+      'auditlog-companies',
+      'auditlog-digests',
+      'auditlog-streams',
+    ];
+    for (const index of others) {
+      await admin.index({ index, id: 'siem-probe', body: { n: 1 }, refresh: true });
+    }
+    const siem = as('auditlog-siem');
+    const found = await siem.search({
+      index: 'auditlog-events-*',
+      body: { query: { ids: { values: ['seed'] } } },
+    });
+    expect(found.body.hits.total).toMatchObject({ value: 1 });
+    // Field discovery as SIEM tools and Dashboards index patterns do it.
+    const mapping = await siem.indices.getMapping({ index: 'auditlog-events-*' });
+    expect(Object.keys(mapping.body)).toContain(EVENTS_INDEX);
+    const caps = await siem.fieldCaps({ index: 'auditlog-events-*', fields: '*' });
+    expect(Object.keys(caps.body.fields as object)).toContain('action');
+    expect(await statusOf(siem.indices.get({ index: 'auditlog-events-*' }))).toBe(200);
+
+    const writes: Array<[string, () => Promise<{ statusCode: number | null }>]> = [
+      ['index', () => siem.index({ index: EVENTS_INDEX, id: 'siem-1', body: {} })],
+      ['update', () => siem.update({ index: EVENTS_INDEX, id: 'seed', body: { doc: { a: 1 } } })],
+      ['delete', () => siem.delete({ index: EVENTS_INDEX, id: 'seed' })],
+      ['delete index', () => siem.indices.delete({ index: EVENTS_INDEX })],
+      [
+        'put mapping',
+        () =>
+          siem.indices.putMapping({
+            index: EVENTS_INDEX,
+            body: { properties: { siem_field: { type: 'keyword' } } },
+          }),
+      ],
+    ];
+    for (const [name, write] of writes) {
+      expect([name, await statusOf(write())]).toEqual([name, 403]);
+    }
+    const bulk = await siem.bulk({
+      body: [{ create: { _index: EVENTS_INDEX, _id: 'siem-2' } }, { action: 'x.y' }],
+    });
+    expect(bulk.body.items[0].create?.status).toBe(403);
+    for (const index of others) {
+      expect([index, await statusOf(siem.search({ index }))]).toEqual([index, 403]);
+      expect([index, await statusOf(siem.get({ index, id: 'siem-probe' }))]).toEqual([index, 403]);
+      expect([index, await statusOf(siem.indices.getMapping({ index }))]).toEqual([index, 403]);
+      expect([index, await statusOf(siem.index({ index, id: 'x', body: {} }))]).toEqual([
+        index,
+        403,
+      ]);
+    }
+    expect((await admin.get({ index: EVENTS_INDEX, id: 'seed' })).body.found).toBe(true);
+  });
+
   it('gives each app account exactly the writes its process needs', async () => {
     const query = as('auditlog-query');
     const exporter = as('auditlog-export');
