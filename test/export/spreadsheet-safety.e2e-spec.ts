@@ -14,13 +14,12 @@ import {
   stopProcess,
   testClient,
   testEnvironment,
-  waitFor,
 } from '@auditlog/testing';
 import { ExportModule } from '../../apps/export/src/export.module';
 import { seedEvents, type SeedEvent } from '../query/seed';
 import { HEADERS } from './expected';
 import { CALC_CSV_EXPORT, convertWithLibreOffice, HOSTILE_CSV_IMPORT } from './libreoffice';
-import { binary, dropExportQueue, ensureBuild } from './support';
+import { binary, dropExportQueue, ensureBuild, exportCompleted } from './support';
 
 /**
  * Text cells a spreadsheet could turn into formulas or alter: formula triggers, triggers hidden
@@ -109,22 +108,8 @@ describe('spreadsheet safety: exports read by LibreOffice Calc', () => {
         .send({ name: `hostile ${format}`, format, filters });
       expect(created.status).toBe(202);
       const id = created.body.id as string;
-      let last: unknown;
-      await waitFor(
-        async () => {
-          const { body } = await request(app.getHttpServer())
-            .get(`/v1/exports/${id}`)
-            .set('authorization', `Bearer ${acme}`);
-          last = body;
-          if (body.status === 'failed') throw new Error(`export failed: ${body.error}`);
-          return body.status === 'completed' || undefined;
-        },
-        { timeoutMs: 150_000, intervalMs: 250 },
-      ).catch((error: Error) => {
-        throw new Error(
-          `${error.message}: ${JSON.stringify(last)}\n${worker?.output().slice(-3000)}`,
-        );
-      });
+      // Generous: the machine is shared, and a slow OpenSearch makes an attempt retry.
+      await exportCompleted(app.getHttpServer(), id, acme, 150_000);
       const file = await request(app.getHttpServer())
         .get(`/v1/exports/${id}/download`)
         .set('authorization', `Bearer ${acme}`)

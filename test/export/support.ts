@@ -102,6 +102,7 @@ export function exportCompleted(
   server: Parameters<typeof request>[0],
   id: string,
   token: string,
+  timeoutMs = 60_000,
 ): Promise<Record<string, unknown>> {
   return waitFor(
     async () => {
@@ -111,6 +112,6 @@ export function exportCompleted(
       if (body.status === 'failed') throw new Error(`export failed: ${body.error}`);
       return body.status === 'completed' ? (body as Record<string, unknown>) : undefined;
     },
-    { timeoutMs: 60_000, intervalMs: 250 },
+    { timeoutMs, intervalMs: 250 },
   );
 }
