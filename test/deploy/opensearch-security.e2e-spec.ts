@@ -220,7 +220,7 @@ describe('OpenSearch security roles on a secured node', () => {
     const bulk = await siem.bulk({
       body: [{ create: { _index: EVENTS_INDEX, _id: 'siem-2' } }, { action: 'x.y' }],
     });
-    expect(bulk.body.items[0].create?.status).toBe(403);
+    expect(bulk.body.items[0]?.create?.status).toBe(403);
     for (const index of others) {
       expect([index, await statusOf(siem.search({ index }))]).toEqual([index, 403]);
       expect([index, await statusOf(siem.get({ index, id: 'siem-probe' }))]).toEqual([index, 403]);

@@ -79,7 +79,7 @@ describe('spreadsheet safety: exports read by LibreOffice Calc', () => {
   let app: INestApplication;
   let worker: AppProcess | undefined;
   /** The exported files, by format, as downloaded. */
-  const files: Record<string, string> = {};
+  const files = { csv: '', xlsx: '' };
 
   beforeAll(async () => {
     client = testClient();
@@ -101,7 +101,7 @@ describe('spreadsheet safety: exports read by LibreOffice Calc', () => {
       action: 'flow.created',
       sort: 'asc',
     };
-    for (const format of ['csv', 'xlsx']) {
+    for (const format of ['csv', 'xlsx'] as const) {
       const created = await request(app.getHttpServer())
         .post('/v1/exports')
         .set('authorization', `Bearer ${acme}`)

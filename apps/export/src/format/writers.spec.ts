@@ -122,7 +122,7 @@ describe('XlsxWriter', () => {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
     const column = OWNER_COLUMNS.findIndex((entry) => entry.header === 'actor.name') + 1;
     const read: string[] = [];
-    workbook.worksheets[0].eachRow((row, number) => {
+    workbook.worksheets[0]?.eachRow((row, number) => {
       if (number > 1) read.push(row.getCell(column).text);
     });
     expect(read).toEqual(names.map(neutralise));
