@@ -78,6 +78,7 @@ const SAMPLES: Record<string, string> = {
   source_ip: '10.0.0.0/8',
   q: 'deploy',
   sort: 'asc',
+  since: iso(-HOUR),
   limit: '5',
   size: '5',
   field: 'action',
@@ -164,7 +165,7 @@ describe('OpenAPI documents against the running apps', () => {
   const admin = adminToken(setup.jwtSecret);
   const apps = {} as Record<AppName, INestApplication>;
   let worker: INestApplicationContext;
-  const context: { cursor?: string; download?: string; removable?: string } = {};
+  const context: { cursor?: string; after?: string; download?: string; removable?: string } = {};
 
   const createExport = async (name: string): Promise<string> => {
     const response = await send(apps.export, 'post', '/v1/exports', {
@@ -199,6 +200,7 @@ describe('OpenAPI documents against the running apps', () => {
       'GET /v1/events': () => ({ token: owner }),
       'GET /v1/events/histogram': () => ({ token: owner }),
       'GET /v1/events/facets': () => ({ token: owner, query: { field: 'action' } }),
+      'GET /v1/events/tail': () => ({ token: owner, query: { limit: '10' } }),
       'GET /v1/events/{id}': () => ({ token: owner, params: { id: 'oa-1' } }),
       'GET /v1/admin/companies': () => ({ token: admin }),
       'GET /v1/admin/companies/{company_id}': () => ({
@@ -286,6 +288,11 @@ describe('OpenAPI documents against the running apps', () => {
       },
       { timeoutMs: 15_000 },
     ).then((cursor) => (context.cursor = cursor));
+    const tail = await send(apps.query, 'get', '/v1/events/tail', {
+      token: owner,
+      query: { limit: '10' },
+    }).expect(200);
+    context.after = (tail.body as { after: string }).after;
 
     context.download = await createExport('download');
     context.removable = await createExport('removable');
@@ -375,13 +382,19 @@ describe('OpenAPI documents against the running apps', () => {
         .map((parameter) => [key, 'name' in parameter ? parameter.name : ''] as const);
     });
     if (parameters.length > 0) {
+      const pageToken = (param: string) =>
+        param === 'cursor'
+          ? (context.cursor ?? '')
+          : param === 'after'
+            ? (context.after ?? '')
+            : undefined;
       it.each(parameters)('%s takes its documented query parameter %s', async (key, param) => {
         const [method, route] = key.split(' ') as [string, string];
         const call = await CALLS[name][key]?.();
         const extra: Record<string, string> =
           param === 'context'
             ? { 'context[task_id]': 't-1' }
-            : { [param]: param === 'cursor' ? (context.cursor ?? '') : (SAMPLES[param] ?? '') };
+            : { [param]: pageToken(param) ?? SAMPLES[param] ?? '' };
         expect(Object.values(extra)[0]).not.toBe('');
         const response = await send(apps[name], method.toLowerCase() as Method, route, {
           ...call,

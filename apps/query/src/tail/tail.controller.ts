@@ -19,7 +19,7 @@ export class TailController {
   @ApiOperation({
     summary: 'Follow the log: events in storage order, gap-free, with an always-returned `after`',
   })
-  @ApiEventFilters()
+  @ApiEventFilters({ sort: false })
   @ApiOkResponse({ schema: TAIL_PAGE_SCHEMA })
   read(
     @CurrentPrincipal() principal: Principal,

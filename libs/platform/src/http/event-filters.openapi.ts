@@ -25,7 +25,8 @@ const optional = (name: string, description: string, schema: SchemaObject = { ty
   ApiQuery({ name, required: false, description, schema });
 
 /** Every filter of SPEC §5, shared by list, histogram and facets. */
-export const ApiEventFilters = () =>
+/** The filter parameters; `sort: false` for reads in a fixed order (the tail). */
+export const ApiEventFilters = ({ sort = true }: { sort?: boolean } = {}) =>
   applyDecorators(
     optional('from', 'Inclusive start, ISO 8601 (default: to minus 24 h).', {
       type: 'string',
@@ -58,9 +59,13 @@ export const ApiEventFilters = () =>
       'q',
       'Free text and qualifiers (action:, actor:, target:, outcome:, category:, operation:, tool:; - negates; "phrases"). See docs/query.md.',
     ),
-    optional('sort', 'Order by timestamp, then id.', {
-      type: 'string',
-      enum: ['desc', 'asc'],
-      default: 'desc',
-    }),
+    ...(sort
+      ? [
+          optional('sort', 'Order by timestamp, then id.', {
+            type: 'string',
+            enum: ['desc', 'asc'],
+            default: 'desc',
+          }),
+        ]
+      : []),
   );
