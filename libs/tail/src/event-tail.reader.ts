@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Client } from '@opensearch-project/opensearch';
 import type { EventFilters, StoredEvent } from '@auditlog/events';
@@ -49,8 +50,8 @@ interface Hit {
  * The gap-free tail: events in the order their writer stamped them (`ingest.indexed_at`,
  * set per `_bulk` attempt just before sending). The watermark is the older of now minus
  * the settle delay and the oldest write still in flight (RedisWriteFence): every event
- * stamped before it was acknowledged at least a settle delay ago — a refresh interval and
- * more — so it is searchable, and a reader that follows the returned positions sees every
+ * stamped before it was acknowledged before the fence was read, and the refresh that
+ * follows makes it searchable, so a reader that follows the returned positions sees every
  * stored event, however late it was written (docs/adr/0100).
  */
 @Injectable()
@@ -61,10 +62,33 @@ export class EventTailReader {
     private readonly fence: RedisWriteFence,
   ) {}
 
-  /** The instant before which every event is searchable: nothing at or after it is read. */
+  private refreshing?: { startedAt: number; done: Promise<void> };
+
+  /**
+   * The instant before which every event is searchable: nothing at or after it is read.
+   * Every write stamped before it was acknowledged before the fence was read; a refresh
+   * begun after that read makes them all visible, however slow the refresh schedule runs.
+   */
   async watermark(settleMs: number, now = Date.now()): Promise<number> {
     const oldestOpen = await this.fence.oldestOpen(now);
+    await this.refreshedAfter(performance.now());
     return Math.min(now - settleMs, oldestOpen ?? Number.POSITIVE_INFINITY);
+  }
+
+  /** Concurrent reads share a refresh, as long as it began after their fence read. */
+  private refreshedAfter(instant: number): Promise<void> {
+    const current = this.refreshing;
+    if (current && current.startedAt >= instant) return current.done;
+    const startedAt = performance.now();
+    const done = this.client.indices
+      .refresh({
+        index: this.names.eventsPattern,
+        ignore_unavailable: true,
+        allow_no_indices: true,
+      })
+      .then(() => undefined);
+    this.refreshing = { startedAt, done };
+    return done;
   }
 
   async read(request: TailRequest, now = Date.now()): Promise<TailPage> {
