@@ -539,7 +539,7 @@ describe('OpenSearch security roles on a secured node', () => {
           maintenance,
           MaintenanceJob.maintainExports,
         );
-        expect(exports).toEqual({ expired: [], failed: [] });
+        expect(exports).toEqual({ expired: [], failed: [], released: [] });
         // The query app reads the sealed chain with its read-only account.
         const verified = await request(query.getHttpServer())
           .get('/v1/integrity/digests')
