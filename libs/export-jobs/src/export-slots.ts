@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import { queueConnection } from './export-queue';
@@ -45,6 +45,9 @@ export class ExportSlots implements OnApplicationShutdown {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.prefix = `${config.redis.keyPrefix}:export-slots:`;
     this.client = queueConnection(config);
+    // A request that needs Redis answers 503; the log keeps one line per failed attempt.
+    const logger = new Logger(ExportSlots.name);
+    this.client.on('error', (error: Error) => logger.warn(`Redis unavailable: ${error.message}`));
   }
 
   onApplicationShutdown(): void {
