@@ -6,6 +6,8 @@ import { IndexNames } from '@auditlog/opensearch';
 import {
   daysAgo,
   dropPrefix,
+  entryOf,
+  firstOf,
   ownerToken,
   seedIndex,
   startApp,
@@ -58,11 +60,7 @@ describe('events indices created ahead of their period', () => {
 
   it("creates today's and tomorrow's index of every daily class, from the template", async () => {
     const now = new Date('2031-03-14T22:30:00.000Z');
-    const result = await runJob<PreCreationResult>(
-      maintenance,
-      MaintenanceJob.ensureIndices,
-      now,
-    );
+    const result = await runJob<PreCreationResult>(maintenance, MaintenanceJob.ensureIndices, now);
     const expected = [
       `${setup.indexPrefix}-events-1d-2031.03.14`,
       `${setup.indexPrefix}-events-1d-2031.03.15`,
@@ -77,7 +75,8 @@ describe('events indices created ahead of their period', () => {
     const { body: template } = await client.indices.getIndexTemplate({
       name: names.eventsTemplate,
     });
-    const templateSettings = template.index_templates[0].index_template.template?.settings as {
+    const templateSettings = firstOf(template.index_templates, 'events template').index_template
+      .template?.settings as {
       index?: Record<string, unknown>;
     } & Record<string, unknown>;
     const { body: settings } = await client.indices.getSettings({
@@ -87,7 +86,7 @@ describe('events indices created ahead of their period', () => {
     const { body: aliases } = await client.indices.getAlias({ index: expected.join(',') });
     const { body: mappings } = await client.indices.getMapping({ index: expected.join(',') });
     for (const index of expected) {
-      const flat = settings[index].settings as Record<string, string>;
+      const flat = entryOf(settings, index, 'index settings').settings as Record<string, string>;
       expect(flat).toMatchObject({
         'index.number_of_shards': String(
           templateSettings.number_of_shards ?? templateSettings.index?.number_of_shards,
@@ -98,8 +97,10 @@ describe('events indices created ahead of their period', () => {
         'index.translog.durability': 'request',
         'index.refresh_interval': '1s',
       });
-      expect(Object.keys(aliases[index].aliases)).toEqual([names.readAlias]);
-      expect(mappings[index].mappings.dynamic).toBe('strict');
+      expect(Object.keys(entryOf(aliases, index, 'index aliases').aliases ?? {})).toEqual([
+        names.readAlias,
+      ]);
+      expect(entryOf(mappings, index, 'index mapping').mappings.dynamic).toBe('strict');
     }
     // Created means ready: every primary is started before the job reports the index.
     const { body: health } = await client.cluster.health({ index: expected.join(',') });

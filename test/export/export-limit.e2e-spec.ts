@@ -3,6 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   type AppProcess,
+  cycle,
+  itemAt,
   dropPrefix,
   ownerToken,
   startProcess,
@@ -54,7 +56,7 @@ describe('per-company export job limit across two export API replicas', () => {
       body: JSON.stringify(body()),
     });
   const status = async (id: string) => {
-    const response = await fetch(`${replicas[0].url}/v1/exports/${id}`, {
+    const response = await fetch(`${itemAt(replicas, 0, 'export replica').url}/v1/exports/${id}`, {
       headers: { authorization: `Bearer ${acme}` },
     });
     return ((await response.json()) as { status: string }).status;
@@ -79,7 +81,7 @@ describe('per-company export job limit across two export API replicas', () => {
   it('accepts exactly 2 of 20 simultaneous POSTs and answers the rest 429 with Retry-After', async () => {
     const answers = await Promise.all(
       Array.from({ length: 20 }, async (_, index) => {
-        const response = await post(replicas[index % 2], acme);
+        const response = await post(cycle(replicas, index, 'export replica'), acme);
         return {
           status: response.status,
           type: response.headers.get('content-type'),
@@ -100,7 +102,7 @@ describe('per-company export job limit across two export API replicas', () => {
       expect(answer.body).toMatchObject({ type: `${PROBLEM}too-many-exports`, status: 429 });
     }
     // The history holds exactly the two accepted jobs, both still queued (no worker yet).
-    const list = await fetch(`${replicas[1].url}/v1/exports`, {
+    const list = await fetch(`${itemAt(replicas, 1, 'export replica').url}/v1/exports`, {
       headers: { authorization: `Bearer ${acme}` },
     });
     const history = ((await list.json()) as { data: Array<{ id: string; status: string }> }).data;
@@ -108,7 +110,7 @@ describe('per-company export job limit across two export API replicas', () => {
     expect(history.map((entry) => entry.status)).toEqual(['queued', 'queued']);
 
     // Another company is not held back by acme's jobs.
-    const other = await post(replicas[0], globex);
+    const other = await post(itemAt(replicas, 0, 'export replica'), globex);
     expect(`${other.status} ${await other.text()}`).toMatch(/^202 /);
 
     // Once the jobs have ended, the company gets its slots back.
@@ -124,7 +126,7 @@ describe('per-company export job limit across two export API replicas', () => {
     let last = '';
     await waitFor(
       async () => {
-        const response = await post(replicas[1], acme);
+        const response = await post(itemAt(replicas, 1, 'export replica'), acme);
         last = `${response.status} ${await response.text()}`;
         return response.status === 202;
       },
@@ -142,7 +144,7 @@ describe('per-company export job limit across two export API replicas', () => {
     try {
       const taken = Date.now() - 120_000;
       await redis.zadd(key, taken, 'exp_gone', taken, 'exp_never_created');
-      const refused = await post(replicas[0], initech);
+      const refused = await post(itemAt(replicas, 0, 'export replica'), initech);
       expect(refused.status).toBe(429);
 
       const maintenance = await startMaintenance({
@@ -158,7 +160,7 @@ describe('per-company export job limit across two export API replicas', () => {
       }
       expect([...result.released].sort()).toEqual(['exp_gone', 'exp_never_created']);
       expect(await redis.zcard(key)).toBe(0);
-      const accepted = await post(replicas[1], initech);
+      const accepted = await post(itemAt(replicas, 1, 'export replica'), initech);
       expect(accepted.status).toBe(202);
     } finally {
       redis.disconnect();

@@ -79,11 +79,14 @@ export class ExportSlots implements OnApplicationShutdown {
       cursor = next;
       for (const key of keys) {
         const members = await this.client.zrange(key, '0', '-1', 'WITHSCORES');
-        for (let index = 0; index < members.length; index += 2) {
+        for (let index = 0; index + 1 < members.length; index += 2) {
+          const exportId = members[index];
+          const score = members[index + 1];
+          if (exportId === undefined || score === undefined) continue;
           slots.push({
             companyId: key.slice(this.prefix.length),
-            exportId: members[index],
-            since: new Date(Number(members[index + 1])),
+            exportId,
+            since: new Date(Number(score)),
           });
         }
       }
