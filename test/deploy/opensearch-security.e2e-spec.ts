@@ -17,6 +17,7 @@ import { IngestModule } from '../../apps/ingest/src/ingest.module';
 import type { MaintenanceResult } from '../../apps/maintenance/src/exports/export-maintenance.job';
 import type { DigestRunSummary } from '../../apps/maintenance/src/integrity/digest-sealing.service';
 import type { SweepRun } from '../../apps/maintenance/src/retention/retention-sweep.job';
+import type { PreCreationResult } from '@auditlog/retention';
 import { QueryModule } from '../../apps/query/src/query.module';
 import { MaintenanceJob, runJob, startMaintenance } from '../maintenance/support';
 import { runCommand } from '../../scripts/services/processes';
@@ -522,8 +523,12 @@ describe('OpenSearch security roles on a secured node', () => {
         INTEGRITY_JOB_INTERVAL_SECONDS: '0',
         RETENTION_SWEEP_INTERVAL_SECONDS: '0',
         EXPORT_MAINTENANCE_INTERVAL_SECONDS: '0',
+        INDEX_PRE_CREATION_INTERVAL_SECONDS: '0',
       });
       try {
+        const tomorrow = `auditlog-events-7d-${new Date(Date.now() + 86_400_000).toISOString().slice(0, 10).replace(/-/g, '.')}`;
+        const ahead = await runJob<PreCreationResult>(maintenance, MaintenanceJob.ensureIndices);
+        expect([...ahead.created, ...ahead.existing]).toContain(tomorrow);
         const sweep = await runJob<SweepRun>(maintenance, MaintenanceJob.sweepRetention);
         expect(sweep.status === 'swept' && sweep.result.deleted.map((d) => d.index)).toEqual([
           expired,
@@ -539,7 +544,7 @@ describe('OpenSearch security roles on a secured node', () => {
           maintenance,
           MaintenanceJob.maintainExports,
         );
-        expect(exports).toEqual({ expired: [], failed: [] });
+        expect(exports).toEqual({ expired: [], failed: [], released: [] });
         // The query app reads the sealed chain with its read-only account.
         const verified = await request(query.getHttpServer())
           .get('/v1/integrity/digests')

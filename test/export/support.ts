@@ -85,12 +85,17 @@ export function binary(
   response.on('end', () => callback(null, Buffer.concat(chunks)));
 }
 
-/** Removes the suite's export queue (every BullMQ key under its prefix) from Redis. */
+/**
+ * Removes the suite's export queue (every BullMQ key under its prefix) and its per-company
+ * export slots from Redis.
+ */
 export async function dropExportQueue(redisUrl: string, prefix: string): Promise<void> {
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
   const queue = new Queue(EXPORT_QUEUE, { connection, prefix });
   try {
     await queue.obliterate({ force: true });
+    const slots = await connection.keys(`${prefix}:export-slots:*`);
+    if (slots.length > 0) await connection.del(...slots);
   } finally {
     await queue.close();
     connection.disconnect();

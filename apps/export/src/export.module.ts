@@ -15,6 +15,7 @@ import {
   ExportQueueCloser,
   exportQueueProvider,
   ExportRepository,
+  ExportSlots,
 } from '@auditlog/export-jobs';
 import { ExportsController } from './api/exports.controller';
 import { ExportsService } from './api/exports.service';
@@ -42,6 +43,7 @@ export class ExportModule {
         exportQueueProvider,
         ExportQueueCloser,
         ExportRepository,
+        ExportSlots,
         ExportsService,
         EventExportWriter,
         ExportAuditService,

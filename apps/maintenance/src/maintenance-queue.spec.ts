@@ -20,20 +20,23 @@ describe('maintenance queue: schedules from the interval settings', () => {
       INTEGRITY_JOB_INTERVAL_SECONDS: '30',
       RETENTION_SWEEP_INTERVAL_SECONDS: '600',
       EXPORT_MAINTENANCE_INTERVAL_SECONDS: '45',
+      INDEX_PRE_CREATION_INTERVAL_SECONDS: '900',
     });
     expect(maintenanceSchedules(config)).toEqual([
       { name: 'integrity.seal-digests', everyMs: 30_000 },
       { name: 'retention.sweep', everyMs: 600_000 },
       { name: 'exports.maintain', everyMs: 45_000 },
+      { name: 'retention.ensure-indices', everyMs: 900_000 },
     ]);
   });
 
-  it('keeps the defaults (sweep hourly, exports every minute) and 0 as "off"', () => {
+  it('keeps the defaults (sweep and index pre-creation hourly, exports every minute) and 0 as "off"', () => {
     const defaults = maintenanceSchedules(loadConfig('maintenance', base));
     expect(defaults.map((schedule) => [schedule.name, schedule.everyMs])).toEqual([
       ['integrity.seal-digests', 60_000],
       ['retention.sweep', 3_600_000],
       ['exports.maintain', 60_000],
+      ['retention.ensure-indices', 3_600_000],
     ]);
     const off = maintenanceSchedules(
       loadConfig('maintenance', {
@@ -41,13 +44,14 @@ describe('maintenance queue: schedules from the interval settings', () => {
         INTEGRITY_JOB_INTERVAL_SECONDS: '0',
         RETENTION_SWEEP_INTERVAL_SECONDS: '0',
         EXPORT_MAINTENANCE_INTERVAL_SECONDS: '0',
+        INDEX_PRE_CREATION_INTERVAL_SECONDS: '0',
       }),
     );
     expect(off.every((schedule) => schedule.everyMs === 0)).toBe(true);
   });
 
   it('names every job once, runs each once per iteration and keeps finished jobs a while', () => {
-    expect(new Set(MAINTENANCE_JOB_NAMES).size).toBe(3);
+    expect(new Set(MAINTENANCE_JOB_NAMES).size).toBe(4);
     expect(maintenanceJobOptions()).toMatchObject({ attempts: 1 });
     const config = loadConfig('maintenance', base);
     expect(maintenanceWorkerOptions(config)).toMatchObject({
@@ -55,6 +59,12 @@ describe('maintenance queue: schedules from the interval settings', () => {
       concurrency: 1,
       autorun: false,
     });
+  });
+
+  it('refuses a pre-creation interval longer than the day of lead time can cover', () => {
+    expect(() =>
+      loadConfig('maintenance', { ...base, INDEX_PRE_CREATION_INTERVAL_SECONDS: '86400' }),
+    ).toThrow(ConfigError);
   });
 
   it('needs no JWT settings and checks its health port', () => {

@@ -14,6 +14,8 @@ export const MaintenanceJob = {
   sweepRetention: 'retention.sweep',
   /** Delete expired export files; fail export records whose job was lost. */
   maintainExports: 'exports.maintain',
+  /** Create the current and the coming period's events indices of every class. */
+  ensureIndices: 'retention.ensure-indices',
 } as const;
 export type MaintenanceJobName = (typeof MaintenanceJob)[keyof typeof MaintenanceJob];
 export const MAINTENANCE_JOB_NAMES: readonly MaintenanceJobName[] = Object.values(MaintenanceJob);
@@ -41,6 +43,10 @@ export function maintenanceSchedules(config: AppConfig): MaintenanceSchedule[] {
       everyMs: config.retention.sweepIntervalSeconds * 1000,
     },
     { name: MaintenanceJob.maintainExports, everyMs: config.export.maintenanceIntervalMs },
+    {
+      name: MaintenanceJob.ensureIndices,
+      everyMs: config.retention.preCreationIntervalSeconds * 1000,
+    },
   ];
 }
 

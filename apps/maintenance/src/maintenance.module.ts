@@ -1,7 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import { loadIntegrityKeys } from '@auditlog/integrity';
-import { ExportQueueCloser, exportQueueProvider, ExportRepository } from '@auditlog/export-jobs';
+import {
+  ExportQueueCloser,
+  exportQueueProvider,
+  ExportRepository,
+  ExportSlots,
+} from '@auditlog/export-jobs';
 import { DigestRepository } from '@auditlog/integrity-store';
 import { OpenSearchModule } from '@auditlog/opensearch';
 import { TailModule } from '@auditlog/tail';
@@ -43,6 +48,7 @@ export class MaintenanceModule {
         ExportRepository,
         exportQueueProvider,
         ExportQueueCloser,
+        ExportSlots,
         ExportMaintenanceJob,
         MaintenanceQueue,
         MaintenanceProcessor,

@@ -8,6 +8,7 @@ import {
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
+import { IndexPreCreator } from '@auditlog/retention';
 import { ExportMaintenanceJob } from './exports/export-maintenance.job';
 import { DigestSealingService } from './integrity/digest-sealing.service';
 import {
@@ -38,6 +39,7 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, BeforeAppli
     private readonly digests: DigestSealingService,
     private readonly retention: RetentionSweepJob,
     private readonly exports: ExportMaintenanceJob,
+    private readonly indices: IndexPreCreator,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -95,6 +97,8 @@ export class MaintenanceProcessor implements OnApplicationBootstrap, BeforeAppli
         return this.retention.runOnce(now);
       case MaintenanceJob.maintainExports:
         return this.exports.runOnce(now);
+      case MaintenanceJob.ensureIndices:
+        return this.indices.ensure(now);
     }
   }
 }

@@ -8,15 +8,12 @@ import { IngestKeyRegistry } from './ingest-key.registry';
 import type { Principal } from './principal';
 import { isViewerSessionToken, ViewerSessions } from './viewer-session';
 
-export function unauthenticated(): ProblemException {
-  return new ProblemException(
-    401,
-    'unauthenticated',
-    'Unauthorized',
-    'Send a valid, unexpired bearer token.',
-    undefined,
-    { 'WWW-Authenticate': 'Bearer' },
-  );
+export function unauthenticated(
+  detail = 'Send a valid, unexpired bearer token.',
+): ProblemException {
+  return new ProblemException(401, 'unauthenticated', 'Unauthorized', detail, undefined, {
+    'WWW-Authenticate': 'Bearer',
+  });
 }
 
 /**

@@ -6,6 +6,7 @@ import { ExtractJwt, Strategy, type StrategyOptionsWithoutRequest } from 'passpo
 import type { Algorithm } from 'jsonwebtoken';
 import { APP_CONFIG, type AppConfig, type AuthConfig } from '@auditlog/config';
 import { ProblemException } from '@auditlog/problem';
+import { unauthenticated } from './jwt-auth.guard';
 import { PERMISSIONS, type Principal, type Role, ROLES } from './principal';
 
 /** Algorithms are pinned by key type so a token can never choose how it is verified. */
@@ -73,12 +74,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   validate(payload: Record<string, unknown>): Principal {
     if (typeof payload.exp !== 'number') {
-      throw new ProblemException(
-        401,
-        'unauthenticated',
-        'Unauthorized',
-        'The token must carry an exp claim.',
-      );
+      throw unauthenticated('The token must carry an exp claim.');
     }
     const rawRoles = claim(payload, this.auth.rolesClaim);
     const roles = (Array.isArray(rawRoles) ? rawRoles : []).filter((role): role is Role =>

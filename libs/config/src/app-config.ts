@@ -43,6 +43,8 @@ export interface RetentionConfig {
   readOnlyAfterDays: number;
   /** How often the sweeper runs where ISM is absent; 0 turns it off. */
   sweepIntervalSeconds: number;
+  /** How often the maintenance worker creates the coming period's events indices; 0 turns it off. */
+  preCreationIntervalSeconds: number;
   /** How long a process trusts its cached company settings. */
   companyCacheSeconds: number;
 }

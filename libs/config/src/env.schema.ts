@@ -278,6 +278,14 @@ export class EnvSchema {
   @Max(86_400)
   RETENTION_SWEEP_INTERVAL_SECONDS?: number;
 
+  /** At most 12 h, so the day of lead time before a period always holds a run. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(43_200)
+  INDEX_PRE_CREATION_INTERVAL_SECONDS?: number;
+
   @IsOptional()
   @Transform(toInt)
   @IsInt()

@@ -202,6 +202,7 @@ export function loadConfig(app: AppName, rawEnv: Env = process.env): AppConfig {
       defaultClass,
       readOnlyAfterDays: env.RETENTION_READ_ONLY_AFTER_DAYS ?? 30,
       sweepIntervalSeconds: env.RETENTION_SWEEP_INTERVAL_SECONDS ?? 3600,
+      preCreationIntervalSeconds: env.INDEX_PRE_CREATION_INTERVAL_SECONDS ?? 3600,
       companyCacheSeconds: env.COMPANY_SETTINGS_CACHE_SECONDS ?? 30,
     },
     export: {

@@ -68,23 +68,6 @@ export class ExportRepository {
     return (body.hits.hits as Array<{ _source: ExportRecord }>).map((hit) => hit._source);
   }
 
-  async countActive(companyId: string): Promise<number> {
-    const { body } = await this.client.count({
-      index: this.names.exportsAlias,
-      body: {
-        query: {
-          bool: {
-            filter: [
-              { term: { company_id: companyId } },
-              { terms: { status: ['queued', 'running'] } },
-            ],
-          },
-        },
-      },
-    });
-    return body.count;
-  }
-
   /** Records in one of `statuses` matching an extra range filter, oldest first. */
   async find(
     statuses: readonly ExportStatus[],

@@ -5,3 +5,4 @@ export * from './export-queue';
 export * from './export-queue.provider';
 export * from './export-record';
 export * from './export.repository';
+export * from './export-slots';

@@ -1,4 +1,5 @@
 export * from './company-settings.service';
+export * from './index-pre-creator';
 export * from './index-router';
 export * from './ism-policy';
 export * from './ism.service';

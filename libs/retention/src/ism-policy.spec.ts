@@ -5,6 +5,8 @@ import { samePolicy } from './ism.service';
 describe('retentionPolicy', () => {
   const names = new IndexNames('auditlog');
 
+  // Ages count from creation, which is up to a day before the period (pre-creation): a
+  // daily index of 30d is read-only 1 + 1 + 2 days and deleted 1 + 1 + 30 days after it.
   it('moves a daily index hot -> read_only -> delete, attached to its class by template', () => {
     const { policy } = retentionPolicy(names, { name: '30d', days: 30 }, 2);
     expect(policy.default_state).toBe('hot');
@@ -12,12 +14,12 @@ describe('retentionPolicy', () => {
     expect(policy.states[0]).toEqual({
       name: 'hot',
       actions: [],
-      transitions: [{ state_name: 'read_only', conditions: { min_index_age: '3d' } }],
+      transitions: [{ state_name: 'read_only', conditions: { min_index_age: '4d' } }],
     });
     expect(policy.states[1]).toEqual({
       name: 'read_only',
       actions: [{ read_only: {} }],
-      transitions: [{ state_name: 'delete', conditions: { min_index_age: '31d' } }],
+      transitions: [{ state_name: 'delete', conditions: { min_index_age: '32d' } }],
     });
     expect(policy.states[2]).toEqual({
       name: 'delete',
@@ -29,10 +31,10 @@ describe('retentionPolicy', () => {
     ]);
   });
 
-  it('adds a whole month to monthly classes so nothing is deleted early', () => {
+  it('adds a whole month and the lead to monthly classes so nothing is deleted early', () => {
     const { policy } = retentionPolicy(names, { name: '1y', days: 365 }, 2);
-    expect(policy.states[0]?.transitions[0]?.conditions.min_index_age).toBe('33d');
-    expect(policy.states[1]?.transitions[0]?.conditions.min_index_age).toBe('396d');
+    expect(policy.states[0]?.transitions[0]?.conditions.min_index_age).toBe('34d');
+    expect(policy.states[1]?.transitions[0]?.conditions.min_index_age).toBe('397d');
     expect(policy.ism_template[0]?.index_patterns).toEqual(['auditlog-events-1y-*']);
   });
 

@@ -1,5 +1,6 @@
 import type { RetentionClass } from '@auditlog/config';
 import { granularityOf, type IndexNames } from '@auditlog/opensearch';
+import { PRE_CREATION_LEAD_DAYS } from './index-pre-creator';
 
 /** The longest period one index covers, in days, per granularity. */
 const PERIOD_DAYS = { day: 1, month: 31 } as const;
@@ -20,15 +21,16 @@ export interface IsmPolicyDocument {
 /**
  * The ISM policy of one retention class: hot while the index takes writes, read-only once
  * its period is closed, deleted once every event in it is past retention. ISM counts age
- * from index creation, which for these indices is the start of their period (or later, for
- * a late write); the period length is added so that nothing is deleted early.
+ * from index creation, which for these indices is up to PRE_CREATION_LEAD_DAYS before the
+ * start of their period (or later, for a late write); the period length and that lead are
+ * added so that nothing is made read-only or deleted early.
  */
 export function retentionPolicy(
   names: IndexNames,
   retention: RetentionClass,
   readOnlyAfterDays: number,
 ): IsmPolicyDocument {
-  const periodDays = PERIOD_DAYS[granularityOf(retention.name)];
+  const offsetDays = PERIOD_DAYS[granularityOf(retention.name)] + PRE_CREATION_LEAD_DAYS;
   return {
     policy: {
       description: `auditlog retention ${retention.name}: read-only after ${readOnlyAfterDays}d, deleted after ${retention.days}d`,
@@ -40,7 +42,7 @@ export function retentionPolicy(
           transitions: [
             {
               state_name: 'read_only',
-              conditions: { min_index_age: `${periodDays + readOnlyAfterDays}d` },
+              conditions: { min_index_age: `${offsetDays + readOnlyAfterDays}d` },
             },
           ],
         },
@@ -50,7 +52,7 @@ export function retentionPolicy(
           transitions: [
             {
               state_name: 'delete',
-              conditions: { min_index_age: `${periodDays + retention.days}d` },
+              conditions: { min_index_age: `${offsetDays + retention.days}d` },
             },
           ],
         },

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { CompanySettingsService } from './company-settings.service';
+import { IndexPreCreator } from './index-pre-creator';
 import { IndexRouter } from './index-router';
 import { IsmService } from './ism.service';
 import { RetentionSetupService } from './retention-setup.service';
@@ -8,6 +9,7 @@ import { StorageStatusService } from './storage-status.service';
 
 const SERVICES = [
   IndexRouter,
+  IndexPreCreator,
   CompanySettingsService,
   IsmService,
   RetentionSetupService,
@@ -17,7 +19,8 @@ const SERVICES = [
 
 /**
  * Retention: where an event is written (its company's class and period), the company
- * settings behind that choice, the ISM policies and the sweeper. Needs OpenSearchModule.
+ * settings behind that choice, indices created ahead of their period, the ISM policies and
+ * the sweeper. Needs OpenSearchModule.
  */
 @Global()
 @Module({ providers: SERVICES, exports: SERVICES })

@@ -13,7 +13,9 @@ import {
   exportJobOptions,
   type ExportRecord,
   ExportRepository,
+  ExportSlots,
   type ExportView,
+  type SlotAnswer,
   removeExportFiles,
   toView,
 } from '@auditlog/export-jobs';
@@ -70,6 +72,7 @@ export class ExportsService {
     private readonly scanner: EventScanner,
     @Inject(EXPORT_QUEUE_TOKEN) private readonly queue: Queue<ExportJobData>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly slots: ExportSlots,
   ) {}
 
   async create(
@@ -78,17 +81,6 @@ export class ExportsService {
     requestId?: string,
   ): Promise<ExportRecord> {
     const limits = this.config.export;
-    const active = await this.exports.countActive(scope.companyId);
-    if (active >= limits.maxConcurrentPerCompany) {
-      throw new ProblemException(
-        429,
-        'too-many-exports',
-        'Too Many Requests',
-        `This company already has ${active} export job(s) queued or running; at most ${limits.maxConcurrentPerCompany} at once. Retry when one has finished.`,
-        undefined,
-        { 'Retry-After': '30' },
-      );
-    }
     const matching = await this.scanner.count(scope.companyId, request.filters);
     if (matching > limits.maxRows) {
       throw tooManyRows(
@@ -103,9 +95,54 @@ export class ExportsService {
       ]);
     }
     if (request.includeIntegrity) this.checkDigestCount(request);
+    const id = `exp_${randomUUID().replace(/-/g, '')}`;
+    await this.takeSlot(scope.companyId, id);
+    try {
+      return await this.enqueue(scope, request, id, requestId);
+    } catch (error) {
+      await this.slots
+        .release(scope.companyId, id)
+        .catch((releaseError: unknown) =>
+          this.logger.warn(`export ${id}: slot not given back: ${String(releaseError)}`),
+        );
+      throw error;
+    }
+  }
+
+  /**
+   * The company's limit on queued + running jobs, taken atomically in Redis (ExportSlots):
+   * simultaneous requests on any number of replicas cannot overshoot it.
+   */
+  private async takeSlot(companyId: string, id: string): Promise<void> {
+    const limit = this.config.export.maxConcurrentPerCompany;
+    let answer: SlotAnswer;
+    try {
+      answer = await this.slots.acquire(companyId, id, limit);
+    } catch (error) {
+      this.logger.error(`export slots unavailable: ${String(error)}`);
+      throw ProblemException.unavailable('The export queue is unavailable; retry shortly.', 5);
+    }
+    if (!answer.acquired) {
+      throw new ProblemException(
+        429,
+        'too-many-exports',
+        'Too Many Requests',
+        `This company already has ${answer.held} export job(s) queued or running; at most ${limit} at once. Retry when one has finished.`,
+        undefined,
+        { 'Retry-After': '30' },
+      );
+    }
+  }
+
+  private async enqueue(
+    scope: ExportScope,
+    request: CreateExportRequest,
+    id: string,
+    requestId?: string,
+  ): Promise<ExportRecord> {
     const now = new Date().toISOString();
     const record: ExportRecord = {
-      id: `exp_${randomUUID().replace(/-/g, '')}`,
+      id,
       company_id: scope.companyId,
       name: request.name,
       format: request.format,
@@ -188,6 +225,7 @@ export class ExportsService {
         error: null,
       });
       if (cancelled) {
+        await this.slots.release(record.company_id, id);
         // A waiting job is removed now; an active one is locked and ends itself.
         await this.queue.remove(id).catch(() => 0);
         return cancelled;

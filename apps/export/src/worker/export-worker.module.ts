@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@auditlog/config';
-import { EXPORTS_INDEX, ExportRepository } from '@auditlog/export-jobs';
+import { EXPORTS_INDEX, ExportRepository, ExportSlots } from '@auditlog/export-jobs';
 import { DigestRepository } from '@auditlog/integrity-store';
 import { OpenSearchModule } from '@auditlog/opensearch';
 import { TailModule } from '@auditlog/tail';
@@ -26,6 +26,7 @@ export class ExportWorkerModule {
       ],
       providers: [
         ExportRepository,
+        ExportSlots,
         EventExportWriter,
         DigestRepository,
         IntegrityBundleWriter,

@@ -1,16 +1,19 @@
 import {
+  type BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
 } from '@nestjs/common';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import {
+  ACTIVE_STATUSES,
   EXPORT_QUEUE,
   type ExportJobData,
+  ExportRepository,
+  ExportSlots,
   exportWorkerOptions,
   workerConnection,
 } from '@auditlog/export-jobs';
@@ -26,13 +29,15 @@ function permanent(error: unknown): unknown {
 
 /** The BullMQ worker of the export queue, started once the application is ready. */
 @Injectable()
-export class ExportProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ExportProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ExportProcessor.name);
   private connection?: Redis;
   private worker?: Worker<ExportJobData, RunResult>;
 
   constructor(
     private readonly runner: ExportJobRunner,
+    private readonly exports: ExportRepository,
+    private readonly slots: ExportSlots,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -49,7 +54,8 @@ export class ExportProcessor implements OnApplicationBootstrap, OnApplicationShu
     });
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the queue closes: an active job is finished (and its slot given back) or released. */
+  async beforeApplicationShutdown(): Promise<void> {
     // Workers close before their connection, so an active job is finished or released.
     await this.worker?.close().catch(() => undefined);
     this.connection?.disconnect();
@@ -60,6 +66,7 @@ export class ExportProcessor implements OnApplicationBootstrap, OnApplicationShu
     try {
       const result = await this.runner.run(job);
       this.logger.log({ msg: 'export job ended', id: job.id, ...result });
+      await this.releaseIfEnded(job);
       return result;
     } catch (raw) {
       const error = permanent(raw);
@@ -69,7 +76,22 @@ export class ExportProcessor implements OnApplicationBootstrap, OnApplicationShu
         .catch((recordError: unknown) =>
           this.logger.error(`export ${job.id}: cannot record the failure: ${String(recordError)}`),
         );
+      await this.releaseIfEnded(job);
       throw error instanceof Error ? error : new Error(describe(error));
+    }
+  }
+
+  /**
+   * Gives the company's slot back once the record has left queued/running (an attempt to be
+   * retried keeps it). A failure here only delays the slot until the maintenance job.
+   */
+  private async releaseIfEnded(job: Job<ExportJobData>): Promise<void> {
+    try {
+      const record = await this.exports.get(job.data.exportId);
+      if (record && ACTIVE_STATUSES.includes(record.status)) return;
+      await this.slots.release(job.data.companyId, job.data.exportId);
+    } catch (error) {
+      this.logger.warn(`export ${job.id}: slot not given back yet: ${String(error)}`);
     }
   }
 }

@@ -9,12 +9,15 @@ import {
   EXPORT_QUEUE_TOKEN,
   type ExportJobData,
   ExportRepository,
+  ExportSlots,
   removeExportFiles,
 } from '@auditlog/export-jobs';
 
 export interface MaintenanceResult {
   expired: string[];
   failed: string[];
+  /** Export slots given back because their export had ended (or never came to exist). */
+  released: string[];
 }
 
 /**
@@ -34,6 +37,7 @@ export class ExportMaintenanceJob {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(EXPORT_QUEUE_TOKEN) private readonly queue: Queue<ExportJobData>,
     private readonly exports: ExportRepository,
+    private readonly slots: ExportSlots,
     metrics: MetricsService,
   ) {
     this.filesRemoved = metrics.counter(
@@ -48,15 +52,37 @@ export class ExportMaintenanceJob {
 
   async runOnce(now = new Date()): Promise<MaintenanceResult> {
     try {
-      const result = { expired: await this.expire(now), failed: await this.failLost(now) };
-      if (result.expired.length + result.failed.length > 0) this.logger.log(result);
+      const result = {
+        expired: await this.expire(now),
+        failed: await this.failLost(now),
+        released: await this.releaseEnded(now),
+      };
+      if (result.expired.length + result.failed.length + result.released.length > 0)
+        this.logger.log(result);
       return result;
     } catch (error) {
       // No export was ever created: the history index does not exist yet.
       if (error instanceof errors.ResponseError && error.statusCode === 404)
-        return { expired: [], failed: [] };
+        return { expired: [], failed: [], released: [] };
       throw error;
     }
+  }
+
+  /**
+   * Slots whose export has ended or is absent. A slot younger than the grace may belong to
+   * a request that is still creating its record, so it is left to the next run.
+   */
+  private async releaseEnded(now: Date): Promise<string[]> {
+    const grace = Math.max(this.config.export.maintenanceIntervalMs, 60_000);
+    const released: string[] = [];
+    for (const slot of await this.slots.held()) {
+      if (now.getTime() - slot.since.getTime() < grace) continue;
+      const record = await this.exports.get(slot.exportId);
+      if (record && ACTIVE_STATUSES.includes(record.status)) continue;
+      await this.slots.release(slot.companyId, slot.exportId);
+      released.push(slot.exportId);
+    }
+    return released;
   }
 
   private async expire(now: Date): Promise<string[]> {
@@ -110,6 +136,7 @@ export class ExportMaintenanceJob {
       if (done) {
         failed.push(record.id);
         this.lostFailed.inc();
+        await this.slots.release(record.company_id, record.id);
       }
     }
     return failed;

@@ -1,4 +1,9 @@
-import { type ArgumentsHost, ServiceUnavailableException } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  ServiceUnavailableException,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { ProblemException } from '@auditlog/problem';
 import { errors } from '@opensearch-project/opensearch';
 import { isStorageOutage, ProblemFilter, STORAGE_RETRY_AFTER_SECONDS } from './problem.filter';
 
@@ -16,7 +21,7 @@ function render(exception: unknown): Rendered {
   const rendered: Rendered = { headers: {} };
   const response = {
     headersSent: false,
-    getHeader: () => undefined,
+    getHeader: (name: string) => rendered.headers[name],
     setHeader: (name: string, value: string) => (rendered.headers[name] = value),
     status(code: number) {
       rendered.status = code;
@@ -101,5 +106,27 @@ describe('a dependency reporting itself down', () => {
       error: report.error,
       details: report.details,
     });
+  });
+});
+
+describe('a 401', () => {
+  it.each<[string, unknown]>([
+    ['a problem without headers', new ProblemException(401, 'viewer-token-invalid', 'Expired')],
+    ['the framework', new UnauthorizedException()],
+  ])('from %s carries WWW-Authenticate: Bearer', (_case, exception) => {
+    const rendered = render(exception);
+    expect(rendered.status).toBe(401);
+    expect(rendered.headers['WWW-Authenticate']).toBe('Bearer');
+  });
+
+  it('keeps a challenge the problem already names', () => {
+    const exception = new ProblemException(401, 'x', 'X', undefined, undefined, {
+      'WWW-Authenticate': 'Bearer error="invalid_token"',
+    });
+    expect(render(exception).headers['WWW-Authenticate']).toBe('Bearer error="invalid_token"');
+  });
+
+  it('is not added to other statuses', () => {
+    expect(render(new ProblemException(403, 'forbidden', 'Forbidden')).headers).toEqual({});
   });
 });

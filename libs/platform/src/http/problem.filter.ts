@@ -42,6 +42,9 @@ function detailOf(exception: HttpException): { detail?: string; errors?: FieldPr
   return { detail: typeof message === 'string' ? message : exception.message };
 }
 
+/** The challenge of every 401: all the APIs take bearer credentials (JWT, session, key). */
+export const BEARER_CHALLENGE = 'Bearer';
+
 /** Seconds a client is told to wait when the storage is unreachable or overloaded. */
 export const STORAGE_RETRY_AFTER_SECONDS = 5;
 
@@ -88,6 +91,9 @@ export class ProblemFilter implements ExceptionFilter {
       for (const [name, value] of Object.entries(exception.headers))
         response.setHeader(name, value);
     }
+    // Every 401 says how to authenticate (RFC 9110 §11.6.1), whoever raised it.
+    if (body.status === 401 && response.getHeader('WWW-Authenticate') === undefined)
+      response.setHeader('WWW-Authenticate', BEARER_CHALLENGE);
     if (response.headersSent) {
       response.destroy();
       return;
