@@ -8,6 +8,7 @@ import { type CreateAppOptions, PlatformModule } from '@auditlog/platform';
 import { QUERY_OPENAPI } from './query.openapi';
 import { COMPANIES_INDEX, RetentionModule } from '@auditlog/retention';
 import { SelfAuditService } from '@auditlog/self-audit';
+import { STREAMS_INDEX } from '@auditlog/streams';
 import { AdminController } from './admin/admin.controller';
 import { ConsoleController } from './console/console.controller';
 import { EventsController } from './events/events.controller';
@@ -26,8 +27,8 @@ import { ViewerTokensService } from './viewer/viewer-tokens.service';
 @Module({})
 export class QueryModule {
   static readonly httpOptions: CreateAppOptions = { openapi: QUERY_OPENAPI };
-  /** Admins set company settings here, so query creates that index; it only reads the rest. */
-  static readonly opensearch: OpenSearchOptions = { owns: [COMPANIES_INDEX] };
+  /** Admins set company settings and streams here, so query creates those indices; it only reads the rest. */
+  static readonly opensearch: OpenSearchOptions = { owns: [COMPANIES_INDEX, STREAMS_INDEX] };
 
   static forRoot(config: AppConfig): DynamicModule {
     return {
