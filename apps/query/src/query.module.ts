@@ -8,7 +8,10 @@ import { type CreateAppOptions, PlatformModule } from '@auditlog/platform';
 import { QUERY_OPENAPI } from './query.openapi';
 import { COMPANIES_INDEX, RetentionModule } from '@auditlog/retention';
 import { SelfAuditService } from '@auditlog/self-audit';
-import { STREAMS_INDEX } from '@auditlog/streams';
+import { STREAMS_INDEX, StreamRepository } from '@auditlog/streams';
+import { StreamsController } from './streams/streams.controller';
+import { StreamsAdminService } from './streams/streams.service';
+import { StreamTestService } from './streams/stream-test.service';
 import { AdminController } from './admin/admin.controller';
 import { ConsoleController } from './console/console.controller';
 import { EventsController } from './events/events.controller';
@@ -51,6 +54,7 @@ export class QueryModule {
         CatalogController,
         SessionController,
         ViewerTokensController,
+        StreamsController,
       ],
       providers: [
         EventsQueryService,
@@ -62,6 +66,9 @@ export class QueryModule {
         ViewerTokensService,
         ActionCatalogRepository,
         SelfAuditService,
+        StreamRepository,
+        StreamsAdminService,
+        StreamTestService,
       ],
     };
   }
