@@ -239,6 +239,16 @@ describe('stream admin API (query app)', () => {
         });
         expect(refused.body.detail).toContain('STREAM_SECRETS_KEY');
         expect(await count()).toBe(before);
+        // A stored secret whose key is not configured cannot be kept: it must be given again.
+        const stored = await create();
+        const patched = await request(keyless.getHttpServer())
+          .patch(`/v1/admin/streams/${stored.id}`)
+          .set('authorization', `Bearer ${admin}`)
+          .send({ destination: { type: 'splunk_hec', url: splunk.url } });
+        expect(patched.status).toBe(400);
+        expect(patched.body.errors).toEqual([
+          { path: 'destination.token', message: 'destination.token is required' },
+        ]);
         // A destination without secrets needs no key.
         await request(keyless.getHttpServer())
           .post('/v1/admin/streams')

@@ -6,6 +6,7 @@ import { ProblemException } from '@auditlog/problem';
 import { CompanySettingsService } from '@auditlog/retention';
 import {
   type DestinationConfig,
+  type DestinationSecrets,
   type DestinationValidationOptions,
   parseDestination,
 } from '@auditlog/stream-destinations';
@@ -16,6 +17,7 @@ import {
   replayedStreamState,
   resumedStreamState,
   SecretKeyMissingError,
+  SecretKeyUnknownError,
   type StoredStream,
   type StreamState,
   type StreamVersion,
@@ -152,7 +154,7 @@ export class StreamsAdminService {
           ? undefined
           : this.destination(body.destination, {
               type: stored.type,
-              secrets: this.repository.openSecrets(current),
+              secrets: this.storedSecrets(current),
             });
       return {
         ...current,
@@ -226,6 +228,16 @@ export class StreamsAdminService {
     change: (state: StreamState) => StreamState,
   ): Promise<VersionedView> {
     return this.write(id, ifMatch, (current) => ({ ...current, state: change(current.state) }));
+  }
+
+  /** Secrets whose key is no longer configured cannot be kept: the PATCH must repeat them. */
+  private storedSecrets(current: StoredStream): DestinationSecrets {
+    try {
+      return this.repository.openSecrets(current);
+    } catch (error) {
+      if (error instanceof SecretKeyUnknownError) return {};
+      throw error;
+    }
   }
 
   private destination(
