@@ -118,7 +118,7 @@ describe('storage setup and mappings', () => {
     const { body: streamAliases } = await client.indices.getAlias({ name: names.streamsAlias });
     expect(Object.keys(streamAliases)).toEqual([names.streamsIndex]);
     const { body: streamMapping } = await client.indices.getMapping({ index: names.streamsIndex });
-    expect(streamMapping[names.streamsIndex].mappings).toMatchObject({
+    expect(streamMapping[names.streamsIndex]?.mappings).toMatchObject({
       dynamic: 'strict',
       properties: { secrets: { type: 'object', enabled: false }, state: expect.any(Object) },
     });

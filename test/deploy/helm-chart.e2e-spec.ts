@@ -669,7 +669,7 @@ describe('Helm chart helm/auditlog', () => {
       for (const name of ['ingest', 'export', 'export-worker']) {
         expect(envOf(objects, name).map((e) => e.name)).not.toContain('STREAM_SECRETS_KEYS');
       }
-      expect(ofKind(objects, 'ConfigMap')[0].data).toMatchObject({
+      expect(ofKind(objects, 'ConfigMap')[0]?.data).toMatchObject({
         STREAM_DESTINATIONS_ALLOW_HTTP: 'true',
       });
     });

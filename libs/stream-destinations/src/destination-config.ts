@@ -1,3 +1,4 @@
+import { assertHostAllowed, type EgressPolicy, EgressRefusedError } from '@auditlog/egress';
 import { type FieldProblem, unknownFieldProblems } from '@auditlog/events';
 import type { DestinationConfig, DestinationType } from './destination';
 
@@ -40,11 +41,11 @@ export interface DestinationValidationOptions {
   /** Accept `http://` URLs (default: https only). */
   allowPlainHttp: boolean;
   /**
-   * Egress check of a destination URL or host at the time it is configured (loopback,
-   * link-local, private ranges…); answers the reason it is refused, or undefined. The stream
-   * runner checks every address again when it connects.
+   * The egress policy: a host that is an IP literal it refuses (loopback, link-local,
+   * private ranges unless allowed) is refused here already. Names pass; the stream runner
+   * checks every resolved address again when it connects.
    */
-  checkEgress?: (target: { url?: URL; host: string; port?: number }) => string | undefined;
+  egress: EgressPolicy;
 }
 
 export type DestinationParseResult =
@@ -147,13 +148,23 @@ function url(field: string, required: boolean): Field {
       problem(ctx, field, 'must not carry credentials, a query or a fragment');
       return;
     }
-    const refused = ctx.options.checkEgress?.({ url: parsed, host: parsed.hostname });
+    const refused = egressRefusal(parsed.hostname, ctx.options.egress);
     if (refused) {
       problem(ctx, field, `is not allowed: ${refused}`);
       return;
     }
     ctx.out[field] = parsed.toString().replace(/\/$/, '');
   };
+}
+
+function egressRefusal(host: string, policy: EgressPolicy): string | undefined {
+  try {
+    assertHostAllowed(host, policy);
+    return undefined;
+  } catch (error) {
+    if (error instanceof EgressRefusedError) return error.reason;
+    throw error;
+  }
 }
 
 function integer(field: string, min: number, max: number, required = false): Field {
@@ -291,7 +302,7 @@ const syslogHost: Field = (input, ctx) => {
     problem(ctx, 'host', 'must be a host name or an IP address');
     return;
   }
-  const refused = ctx.options.checkEgress?.({ host: value });
+  const refused = egressRefusal(value, ctx.options.egress);
   if (refused) problem(ctx, 'host', `is not allowed: ${refused}`);
   else ctx.out.host = value;
 };

@@ -22,10 +22,10 @@ describe('SecretBox', () => {
     const sealed = box.seal('secret value', 'stream-1');
     expect(() => box.open(sealed, 'stream-2')).toThrow();
     const ct = Buffer.from(sealed.ct, 'base64');
-    ct[0] ^= 1;
+    ct.writeUInt8(ct.readUInt8(0) ^ 1, 0);
     expect(() => box.open({ ...sealed, ct: ct.toString('base64') }, 'stream-1')).toThrow();
     const tag = Buffer.from(sealed.tag, 'base64');
-    tag[0] ^= 1;
+    tag.writeUInt8(tag.readUInt8(0) ^ 1, 0);
     expect(() => box.open({ ...sealed, tag: tag.toString('base64') }, 'stream-1')).toThrow();
   });
 

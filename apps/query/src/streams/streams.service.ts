@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
+import { createEgressPolicy } from '@auditlog/egress';
 import { parseIsoDateTime } from '@auditlog/events';
 import { ProblemException } from '@auditlog/problem';
 import { CompanySettingsService } from '@auditlog/retention';
@@ -95,9 +96,7 @@ export class StreamsAdminService {
   ) {
     this.destinationOptions = {
       allowPlainHttp: config.streams.allowPlainHttp,
-      // Seam for the egress policy (libs/egress `assertUrlAllowed`): the runner refuses
-      // loopback, link-local and private addresses at connect time in any case.
-      checkEgress: undefined,
+      egress: createEgressPolicy(config.egress),
     };
   }
 
