@@ -113,8 +113,15 @@ describe('storage setup and mappings', () => {
       format: 'json',
     });
     expect((indices as unknown as Array<{ index: string }>).map((row) => row.index).sort()).toEqual(
-      [names.companiesIndex, names.exportsIndex, names.catalogIndex].sort(),
+      [names.companiesIndex, names.exportsIndex, names.catalogIndex, names.streamsIndex].sort(),
     );
+    const { body: streamAliases } = await client.indices.getAlias({ name: names.streamsAlias });
+    expect(Object.keys(streamAliases)).toEqual([names.streamsIndex]);
+    const { body: streamMapping } = await client.indices.getMapping({ index: names.streamsIndex });
+    expect(streamMapping[names.streamsIndex]?.mappings).toMatchObject({
+      dynamic: 'strict',
+      properties: { secrets: { type: 'object', enabled: false }, state: expect.any(Object) },
+    });
     const { body: exportAliases } = await client.indices.getAlias({ name: names.exportsAlias });
     expect(Object.keys(exportAliases)).toEqual([names.exportsIndex]);
     const { body: catalogAliases } = await client.indices.getAlias({ name: names.catalogAlias });

@@ -646,6 +646,34 @@ describe('Helm chart helm/auditlog', () => {
       });
     });
 
+    it('gives the stream secrets key to query and maintenance only, from its Secret', async () => {
+      const without = await render(['required']);
+      for (const name of ['query', 'maintenance']) {
+        expect(envOf(without, name).map((e) => e.name)).not.toContain('STREAM_SECRETS_KEYS');
+      }
+      const objects = await render(
+        ['required'],
+        [
+          '--set',
+          'streams.secretsKey.existingSecret=auditlog-streams',
+          '--set',
+          'streams.allowPlainHttp=true',
+        ],
+      );
+      for (const name of ['query', 'maintenance']) {
+        expect(envOf(objects, name)).toContainEqual({
+          name: 'STREAM_SECRETS_KEYS',
+          valueFrom: { secretKeyRef: { name: 'auditlog-streams', key: 'stream-secrets-keys' } },
+        });
+      }
+      for (const name of ['ingest', 'export', 'export-worker']) {
+        expect(envOf(objects, name).map((e) => e.name)).not.toContain('STREAM_SECRETS_KEYS');
+      }
+      expect(ofKind(objects, 'ConfigMap')[0]?.data).toMatchObject({
+        STREAM_DESTINATIONS_ALLOW_HTTP: 'true',
+      });
+    });
+
     it('rolls the pods when a console value or a viewer secret changes', async () => {
       const checksums = async (extra: string[]) => {
         const objects = await render(['required', 'console-viewer'], extra);

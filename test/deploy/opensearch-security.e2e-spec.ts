@@ -310,6 +310,53 @@ describe('OpenSearch security roles on a secured node', () => {
     expect(await statusOf(exporter.indices.delete({ index: EVENTS_INDEX }))).toBe(403);
   });
 
+  it('keeps streams (sealed destination secrets) to the query and maintenance accounts', async () => {
+    const query = as('auditlog-query');
+    const maintenance = as('auditlog-maintenance');
+    // The admin API writes definitions; the runner moves the state by compare-and-set.
+    expect(
+      await statusOf(
+        query.index({
+          index: 'auditlog-streams',
+          id: 'st-1',
+          body: { name: 'siem' },
+          refresh: true,
+        }),
+      ),
+    ).toBe(201);
+    const { body: read } = await maintenance.get({ index: 'auditlog-streams', id: 'st-1' });
+    expect(
+      await statusOf(
+        maintenance.index({
+          index: 'auditlog-streams',
+          id: 'st-1',
+          body: { name: 'siem', state: { status: 'active' } },
+          if_seq_no: read._seq_no,
+          if_primary_term: read._primary_term,
+        }),
+      ),
+    ).toBe(200);
+    expect(await statusOf(query.search({ index: 'auditlog-streams' }))).toBe(200);
+    // Producers and SIEM readers neither read nor write them.
+    for (const client of [
+      as('auditlog-ingest'),
+      holding('ingest'),
+      holding('siem'),
+      as('auditlog-siem'),
+    ]) {
+      expect(await statusOf(client.get({ index: 'auditlog-streams', id: 'st-1' }))).toBe(403);
+      expect(await statusOf(client.search({ index: 'auditlog-streams' }))).toBe(403);
+      expect(
+        await statusOf(client.index({ index: 'auditlog-streams', id: 'st-2', body: {} })),
+      ).toBe(403);
+    }
+    expect(
+      await statusOf(
+        as('auditlog-export').index({ index: 'auditlog-streams', id: 'st-3', body: {} }),
+      ),
+    ).toBe(403);
+  });
+
   it('keeps index deletion and digest writes from the query account', async () => {
     const query = as('auditlog-query');
     const expired = 'auditlog-events-7d-2020.01.01';

@@ -6,8 +6,12 @@ import { NestFactory } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import request from 'supertest';
+import { randomBytes } from 'node:crypto';
 import { loadConfig } from '@auditlog/config';
+import { STREAM_TEST_QUEUE, type StreamTestJobData } from '@auditlog/streams';
 import {
   adminToken,
   dropPrefix,
@@ -32,7 +36,7 @@ import { QueryModule } from '../../apps/query/src/query.module';
  */
 
 type AppName = 'ingest' | 'query' | 'export';
-type Method = 'get' | 'post' | 'put' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'delete' | 'patch';
 
 interface Call {
   token?: string;
@@ -159,6 +163,7 @@ describe('OpenAPI documents against the running apps', () => {
   const setup = testEnvironment('openapi', [{ id: 'producer', companies: '*' }], {
     EXPORT_DIR: exportDir,
     EXPORT_MAINTENANCE_INTERVAL_SECONDS: '0',
+    STREAM_SECRETS_KEY: randomBytes(32).toString('base64'),
   });
   const producer = setup.keys.producer?.secret ?? '';
   const owner = ownerToken(setup.jwtSecret, 'acme');
@@ -166,6 +171,9 @@ describe('OpenAPI documents against the running apps', () => {
   const apps = {} as Record<AppName, INestApplication>;
   let worker: INestApplicationContext;
   const context: { cursor?: string; after?: string; download?: string; removable?: string } = {};
+  // Answers stream tests in place of the maintenance worker's processor (this suite only).
+  let streamTests: Worker<StreamTestJobData> | undefined;
+  let streamTestsRedis: Redis | undefined;
 
   const createExport = async (name: string): Promise<string> => {
     const response = await send(apps.export, 'post', '/v1/exports', {
@@ -174,6 +182,22 @@ describe('OpenAPI documents against the running apps', () => {
     }).expect(202);
     return (response.body as { id: string }).id;
   };
+
+  const createStream = async (): Promise<string> => {
+    const response = await send(apps.query, 'post', '/v1/admin/streams', {
+      token: admin,
+      body: {
+        name: 'conformance',
+        destination: { type: 'splunk_hec', url: 'https://splunk.example.com', token: 't' },
+      },
+    }).expect(201);
+    return (response.body as { id: string }).id;
+  };
+  const onStream = async (body?: unknown): Promise<Call> => ({
+    token: admin,
+    params: { id: await createStream() },
+    ...(body === undefined ? {} : { body }),
+  });
 
   /** A minimal valid request for every documented operation. */
   const CALLS: Record<AppName, Record<string, () => Promise<Call> | Call>> = {
@@ -213,6 +237,25 @@ describe('OpenAPI documents against the running apps', () => {
         body: { retention_class: '30d' },
       }),
       'GET /v1/admin/storage': () => ({ token: admin }),
+      'POST /v1/admin/streams': () => ({
+        token: admin,
+        body: {
+          name: 'webhook',
+          destination: {
+            type: 'webhook',
+            url: 'https://siem.example.com/hook',
+            signing_secret: 'a-signing-secret-of-some-length',
+          },
+        },
+      }),
+      'GET /v1/admin/streams': () => ({ token: admin }),
+      'GET /v1/admin/streams/{id}': () => onStream(),
+      'PATCH /v1/admin/streams/{id}': () => onStream({ name: 'renamed' }),
+      'DELETE /v1/admin/streams/{id}': () => onStream(),
+      'POST /v1/admin/streams/{id}/pause': () => onStream({ reason: 'conformance' }),
+      'POST /v1/admin/streams/{id}/resume': () => onStream(),
+      'POST /v1/admin/streams/{id}/replay': () => onStream({ from: iso(-HOUR) }),
+      'POST /v1/admin/streams/{id}/test': () => onStream(),
       'GET /v1/catalog': () => ({ token: owner }),
       'GET /v1/session': () => ({ token: owner }),
       'POST /v1/viewer-tokens': () => ({
@@ -262,6 +305,12 @@ describe('OpenAPI documents against the running apps', () => {
       { logger: false },
     );
     await worker.init();
+    streamTestsRedis = new Redis(setup.env.REDIS_URL ?? '', { maxRetriesPerRequest: null });
+    streamTests = new Worker<StreamTestJobData>(
+      STREAM_TEST_QUEUE,
+      () => Promise.resolve({ kind: 'delivered', status: 200 }),
+      { connection: streamTestsRedis, prefix: setup.indexPrefix },
+    );
 
     const seed = ['oa-1', 'oa-2', 'oa-3'].map((id, index) => ({
       id,
@@ -309,6 +358,8 @@ describe('OpenAPI documents against the running apps', () => {
   }, 90_000);
 
   afterAll(async () => {
+    await streamTests?.close();
+    streamTestsRedis?.disconnect();
     await worker?.close();
     for (const app of Object.values(apps)) await app?.close();
     await dropPrefix(testClient(), setup.indexPrefix);

@@ -8,6 +8,10 @@ import { type CreateAppOptions, PlatformModule } from '@auditlog/platform';
 import { QUERY_OPENAPI } from './query.openapi';
 import { COMPANIES_INDEX, RetentionModule } from '@auditlog/retention';
 import { SelfAuditService } from '@auditlog/self-audit';
+import { STREAMS_INDEX, StreamRepository } from '@auditlog/streams';
+import { StreamsController } from './streams/streams.controller';
+import { StreamsAdminService } from './streams/streams.service';
+import { StreamTestService } from './streams/stream-test.service';
 import { AdminController } from './admin/admin.controller';
 import { ConsoleController } from './console/console.controller';
 import { EventsController } from './events/events.controller';
@@ -26,8 +30,8 @@ import { ViewerTokensService } from './viewer/viewer-tokens.service';
 @Module({})
 export class QueryModule {
   static readonly httpOptions: CreateAppOptions = { openapi: QUERY_OPENAPI };
-  /** Admins set company settings here, so query creates that index; it only reads the rest. */
-  static readonly opensearch: OpenSearchOptions = { owns: [COMPANIES_INDEX] };
+  /** Admins set company settings and streams here, so query creates those indices; it only reads the rest. */
+  static readonly opensearch: OpenSearchOptions = { owns: [COMPANIES_INDEX, STREAMS_INDEX] };
 
   static forRoot(config: AppConfig): DynamicModule {
     return {
@@ -50,6 +54,7 @@ export class QueryModule {
         CatalogController,
         SessionController,
         ViewerTokensController,
+        StreamsController,
       ],
       providers: [
         EventsQueryService,
@@ -61,6 +66,9 @@ export class QueryModule {
         ViewerTokensService,
         ActionCatalogRepository,
         SelfAuditService,
+        StreamRepository,
+        StreamsAdminService,
+        StreamTestService,
       ],
     };
   }

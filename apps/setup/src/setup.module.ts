@@ -6,6 +6,7 @@ import { CATALOG_INDEX } from '@auditlog/catalog';
 import { EXPORTS_INDEX } from '@auditlog/export-jobs';
 import { OpenSearchModule, type OpenSearchOptions } from '@auditlog/opensearch';
 import { COMPANIES_INDEX, RetentionModule } from '@auditlog/retention';
+import { STREAMS_INDEX } from '@auditlog/streams';
 
 /**
  * Storage setup only: no HTTP, no Redis. Its bootstrap runs OpenSearchSetupService for the
@@ -15,7 +16,7 @@ import { COMPANIES_INDEX, RetentionModule } from '@auditlog/retention';
 export class SetupModule {
   /** The setup job creates every metadata index, ahead of the apps that own them. */
   static readonly opensearch: OpenSearchOptions = {
-    owns: [COMPANIES_INDEX, EXPORTS_INDEX, CATALOG_INDEX],
+    owns: [COMPANIES_INDEX, EXPORTS_INDEX, CATALOG_INDEX, STREAMS_INDEX],
   };
 
   static forRoot(config: AppConfig): DynamicModule {

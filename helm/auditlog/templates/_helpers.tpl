@@ -174,6 +174,13 @@ plus "viewer" true for the processes that verify viewer sessions (query, export)
       key: viewer-session-secret
       optional: {{ not $root.Values.viewerTokens.sessionSecret }}
 {{- end }}
+{{- if and .streams $root.Values.streams.secretsKey.existingSecret }}
+- name: STREAM_SECRETS_KEYS
+  valueFrom:
+    secretKeyRef:
+      name: {{ $root.Values.streams.secretsKey.existingSecret | quote }}
+      key: {{ $root.Values.streams.secretsKey.key | quote }}
+{{- end }}
 {{- with $root.Values.extraEnv }}
 {{ toYaml . }}
 {{- end }}

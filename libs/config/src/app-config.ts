@@ -175,6 +175,20 @@ export interface ConsoleConfig {
   frameAncestors: string[];
 }
 
+/** One key of the stream secret box (AES-256-GCM). */
+export interface StreamSecretKey {
+  id: string;
+  /** 32 bytes. */
+  key: Buffer;
+}
+
+export interface StreamsConfig {
+  /** The first encrypts destination secrets; every one decrypts. Empty: no secrets accepted. */
+  secretKeys: StreamSecretKey[];
+  /** Accept `http://` destination URLs (`STREAM_DESTINATIONS_ALLOW_HTTP`); default https only. */
+  allowPlainHttp: boolean;
+}
+
 export interface AppConfig {
   app: AppName;
   nodeEnv: 'development' | 'production' | 'test';
@@ -198,4 +212,5 @@ export interface AppConfig {
   /** Serve the interactive OpenAPI reference at /docs (OPENAPI_DOCS_ENABLED). */
   openapiDocsEnabled: boolean;
   viewer: ViewerConfig;
+  streams: StreamsConfig;
 }

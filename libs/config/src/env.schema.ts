@@ -468,4 +468,18 @@ export class EnvSchema {
   @Min(1024 * 1024)
   @Max(4 * 1024 * 1024 * 1024)
   INGEST_QUEUE_MAX_BYTES?: number;
+
+  @IsOptional()
+  @IsString()
+  STREAM_SECRETS_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  STREAM_SECRETS_KEYS?: string;
+
+  /** Accept plain http:// stream destinations (default: https only). */
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  STREAM_DESTINATIONS_ALLOW_HTTP?: boolean;
 }

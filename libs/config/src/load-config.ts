@@ -9,6 +9,7 @@ import { readIntegrityConfig } from './integrity.parser';
 import { parseCidrs } from './cidrs.parser';
 import { parseOrigins } from './origins.parser';
 import { parseRetentionClasses } from './retention.parser';
+import { readStreamSecretKeys } from './stream-secrets.parser';
 
 export type Env = Record<string, string | undefined>;
 
@@ -151,6 +152,11 @@ export function loadConfig(app: AppName, rawEnv: Env = process.env): AppConfig {
     problems,
   );
   const allowedCidrs = parseCidrs('EGRESS_ALLOWED_CIDRS', env.EGRESS_ALLOWED_CIDRS, problems);
+  const streamSecretKeys = readStreamSecretKeys(
+    env.STREAM_SECRETS_KEY,
+    env.STREAM_SECRETS_KEYS,
+    problems,
+  );
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -245,6 +251,10 @@ export function loadConfig(app: AppName, rawEnv: Env = process.env): AppConfig {
       tokenKeys: viewerTokenKeys,
       sessionSecret: env.VIEWER_SESSION_SECRET,
       consolePublicUrl: env.CONSOLE_PUBLIC_URL?.replace(/\/+$/, ''),
+    },
+    streams: {
+      secretKeys: streamSecretKeys,
+      allowPlainHttp: env.STREAM_DESTINATIONS_ALLOW_HTTP ?? false,
     },
   };
 }

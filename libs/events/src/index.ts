@@ -8,3 +8,4 @@ export * from './filters';
 export * from './catalog/action-entry';
 export * from './validation/validation-problems';
 export * from './event-views';
+export { parseIsoDateTime } from './validation/iso-date-time';

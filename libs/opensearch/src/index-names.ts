@@ -74,6 +74,15 @@ export class IndexNames {
     return `${this.prefix}-catalog`;
   }
 
+  /** The concrete streams index (SIEM push streams); clients use the alias. */
+  get streamsIndex(): string {
+    return `${this.prefix}-streams-v1`;
+  }
+
+  get streamsAlias(): string {
+    return `${this.prefix}-streams`;
+  }
+
   retentionPolicy(retentionClass: string): string {
     return `${this.prefix}-retention-${retentionClass}`;
   }

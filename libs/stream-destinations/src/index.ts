@@ -1,1 +1,2 @@
 export * from './destination';
+export * from './destination-config';
