@@ -1,1 +1,9 @@
 export * from './destination';
+export { createDestination } from './create-destination';
+export {
+  verifyWebhookSignature,
+  webhookSignatureHeader,
+  WEBHOOK_DEFAULT_TOLERANCE_SECONDS,
+  WEBHOOK_SIGNATURE_HEADER,
+  WEBHOOK_TIMESTAMP_HEADER,
+} from './webhook-signature';
