@@ -15,3 +15,4 @@ export * from './receivers/datadog-receiver';
 export * from './receivers/webhook-receiver';
 export * from './receivers/rsyslog';
 export * from './receivers/rfc5424';
+export * from './receivers/audit-events';
