@@ -110,3 +110,43 @@ export function ecsDocument(event: AuditEvent, observer: EcsObserver): Record<st
 export function bulkDocumentId(event: AuditEvent): string {
   return `${event.company_id}:${event.id}`;
 }
+
+/**
+ * An index template for the destination cluster (OpenSearch or Elasticsearch) for indices
+ * that do not already get ECS mappings (Elastic's `logs-*-*` data streams do): dates, the
+ * address and free text typed, every other string a keyword.
+ */
+export function ecsIndexTemplate(indexPatterns: string[]): Record<string, unknown> {
+  const text = { type: 'text' };
+  const date = { type: 'date' };
+  return {
+    index_patterns: indexPatterns,
+    template: {
+      mappings: {
+        dynamic_templates: [
+          {
+            strings_as_keywords: {
+              match_mapping_type: 'string',
+              mapping: { type: 'keyword', ignore_above: 1024 },
+            },
+          },
+        ],
+        properties: {
+          '@timestamp': date,
+          message: text,
+          event: { properties: { created: date } },
+          source: { properties: { ip: { type: 'ip' } } },
+          auditlog: {
+            properties: {
+              timestamp: date,
+              received_at: date,
+              description: text,
+              details: text,
+              changes: text,
+            },
+          },
+        },
+      },
+    },
+  };
+}

@@ -1,5 +1,6 @@
 export * from './destination';
 export { createDestination } from './create-destination';
+export { bulkDocumentId, ECS_VERSION, ecsDocument, ecsIndexTemplate } from './ecs-document';
 export {
   verifyWebhookSignature,
   webhookSignatureHeader,

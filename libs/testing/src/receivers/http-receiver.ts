@@ -5,7 +5,8 @@ import { waitFor } from '../opensearch';
 
 /** An answer queued for the next request that passes the protocol's checks. */
 export interface ScriptedResponse {
-  status: number;
+  /** Omitted: the protocol's own success answer (the request is accepted as usual). */
+  status?: number;
   /** A string as is, anything else as JSON; default: the protocol's error body for the status. */
   body?: unknown;
   headers?: Record<string, string>;
@@ -23,6 +24,8 @@ export interface ReceivedRequest {
   raw: Buffer;
   /** The body after `Content-Encoding` was undone. */
   body: Buffer;
+  /** The client's port: the same for requests over one kept-alive connection. */
+  remotePort: number | undefined;
 }
 
 /** What a protocol's handler answers for one request. */
@@ -101,18 +104,20 @@ export async function startHttpReceiver<T>(
         headers: req.headers,
         raw,
         body,
+        remotePort: req.socket.remotePort,
       };
       requests.push(request);
       const answer = handler(request);
       const accepted = 'accepted' in answer ? answer.accepted : undefined;
       const next = accepted ? scripted.shift() : undefined;
-      if (!next) {
+      if (next?.status === undefined) {
         if (accepted) received.push(...accepted);
         send(answer.status, answer.body, answer.headers);
         return;
       }
+      const status = next.status;
       const reply = (): void =>
-        send(next.status, next.body ?? errorBody(next.status), {
+        send(status, next.body ?? errorBody(status), {
           ...(next.retryAfter === undefined ? {} : { 'Retry-After': String(next.retryAfter) }),
           ...next.headers,
         });
