@@ -1,19 +1,15 @@
 import type { AuditEvent } from '@auditlog/events';
-import type {
-  BulkDestination,
-  DeliveryResult,
-  Destination,
-  DestinationOptions,
-} from './destination';
+import type { BulkDestination, DeliveryResult } from './destination';
 import { bulkDocumentId, ecsDocument } from './ecs-document';
 import {
   classifyAnswer,
   excerpt,
   type HttpAnswer,
-  HttpSender,
+  HttpDestination,
+  type HttpPost,
   isTransientStatus,
-  sendInOrder,
 } from './http-client';
+import type { ResolvedOptions } from './resolved-options';
 
 /** Only what the classification reads, so a large batch's answer stays small. */
 const FILTER_PATH = 'errors,items.*.status,items.*._id,items.*.error.type,items.*.error.reason';
@@ -80,18 +76,18 @@ export function classifyBulkAnswer(answer: HttpAnswer, secrets: readonly string[
     : { kind: 'rejected', status: first.status, error: detail };
 }
 
-export class BulkSender implements Destination {
-  private readonly sender: HttpSender;
-  private readonly secrets: string[];
+export class BulkSender extends HttpDestination {
   private readonly authorization: Record<string, string>;
 
   constructor(
     private readonly config: BulkDestination,
-    private readonly options: DestinationOptions & { hostname: string; productVersion: string },
+    private readonly options: ResolvedOptions,
   ) {
-    this.sender = new HttpSender(config.url, options, config.ca);
-    this.secrets = [config.password, config.api_key].filter(
-      (secret): secret is string => secret !== undefined,
+    super(
+      config.url,
+      options,
+      [config.password, config.api_key].filter((secret): secret is string => secret !== undefined),
+      config.ca,
     );
     this.authorization = config.api_key
       ? { Authorization: `ApiKey ${config.api_key}` }
@@ -102,29 +98,20 @@ export class BulkSender implements Destination {
         : {};
   }
 
-  deliver(events: readonly AuditEvent[]): Promise<DeliveryResult> {
-    const body = bulkBody(events, this.config.index, {
-      hostname: this.options.hostname,
-      version: this.options.productVersion,
-    });
-    return sendInOrder(
-      this.sender,
-      [
-        {
-          path: '/_bulk',
-          query: { filter_path: FILTER_PATH },
-          headers: { ...this.authorization, 'Content-Type': 'application/x-ndjson' },
-          body: Buffer.from(body),
-          maxBodyBytes: 8 * 1024 * 1024,
-        },
-      ],
-      (answer) => classifyBulkAnswer(answer, this.secrets),
-      this.secrets,
-    );
+  protected requests(events: readonly AuditEvent[]): HttpPost[] {
+    const observer = { hostname: this.options.hostname, version: this.options.productVersion };
+    return [
+      {
+        path: '/_bulk',
+        query: { filter_path: FILTER_PATH },
+        headers: { ...this.authorization, 'Content-Type': 'application/x-ndjson' },
+        body: Buffer.from(bulkBody(events, this.config.index, observer)),
+        maxBodyBytes: 8 * 1024 * 1024,
+      },
+    ];
   }
 
-  close(): Promise<void> {
-    this.sender.close();
-    return Promise.resolve();
+  protected override classify(answer: HttpAnswer): DeliveryResult {
+    return classifyBulkAnswer(answer, this.secrets);
   }
 }

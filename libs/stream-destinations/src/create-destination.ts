@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { BulkSender } from './bulk.destination';
 import { DatadogSender } from './datadog.destination';
+import type { ResolvedOptions } from './resolved-options';
 import type { Destination, DestinationConfig, DestinationOptions } from './destination';
 import { SplunkHecSender } from './splunk-hec.destination';
 import { SyslogSender } from './syslog.destination';
@@ -14,7 +15,7 @@ export function createDestination(
   config: DestinationConfig,
   options: DestinationOptions,
 ): Destination {
-  const resolved = {
+  const resolved: ResolvedOptions = {
     ...options,
     hostname: options.hostname ?? hostname(),
     productVersion: options.productVersion ?? '0.0.0',

@@ -1,12 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import type { AuditEvent } from '@auditlog/events';
-import type {
-  DatadogDestination,
-  DeliveryResult,
-  Destination,
-  DestinationOptions,
-} from './destination';
-import { classifyAnswer, type HttpPost, HttpSender, sendInOrder } from './http-client';
+import type { DatadogDestination } from './destination';
+import { HttpDestination, type HttpPost } from './http-client';
+import type { ResolvedOptions } from './resolved-options';
 
 export const DATADOG_DEFAULT_SITE = 'https://http-intake.logs.datadoghq.com';
 export const DATADOG_PATH = '/api/v2/logs';
@@ -80,23 +76,19 @@ export function packPayloads(
   return payloads;
 }
 
-export class DatadogSender implements Destination {
-  private readonly sender: HttpSender;
-  private readonly secrets: string[];
-
+export class DatadogSender extends HttpDestination {
   constructor(
     private readonly config: DatadogDestination,
-    private readonly options: DestinationOptions & { hostname: string },
+    private readonly options: ResolvedOptions,
   ) {
-    this.sender = new HttpSender(config.site_url ?? DATADOG_DEFAULT_SITE, options);
-    this.secrets = [config.api_key];
+    super(config.site_url ?? DATADOG_DEFAULT_SITE, options, [config.api_key]);
   }
 
-  deliver(events: readonly AuditEvent[]): Promise<DeliveryResult> {
+  protected requests(events: readonly AuditEvent[]): HttpPost[] {
     const entries = events.map((event) =>
       JSON.stringify(datadogEntry(event, this.config, this.options.hostname)),
     );
-    const posts: HttpPost[] = packPayloads(entries).map((payload) => ({
+    return packPayloads(entries).map((payload) => ({
       path: DATADOG_PATH,
       headers: {
         'DD-API-KEY': this.config.api_key,
@@ -105,16 +97,5 @@ export class DatadogSender implements Destination {
       },
       body: gzipSync(payload),
     }));
-    return sendInOrder(
-      this.sender,
-      posts,
-      (answer) => classifyAnswer(answer, this.secrets),
-      this.secrets,
-    );
-  }
-
-  close(): Promise<void> {
-    this.sender.close();
-    return Promise.resolve();
   }
 }

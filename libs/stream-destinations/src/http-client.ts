@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { DeliveryResult, DestinationOptions } from './destination';
+import type { AuditEvent } from '@auditlog/events';
+import type { DeliveryResult, Destination, DestinationOptions } from './destination';
 
 /** The longest excerpt of an answer body quoted in an error. */
 export const EXCERPT_CHARS = 300;
@@ -191,4 +192,41 @@ export async function sendInOrder(
     }
   }
   return result;
+}
+
+/**
+ * A destination whose batch is one or more HTTP requests to one base URL: a protocol says
+ * which requests and how to read an answer; sending, ordering and closing are shared.
+ */
+export abstract class HttpDestination implements Destination {
+  private readonly sender: HttpSender;
+
+  protected constructor(
+    url: string,
+    options: DestinationOptions,
+    protected readonly secrets: readonly string[],
+    ca?: string,
+  ) {
+    this.sender = new HttpSender(url, options, ca);
+  }
+
+  protected abstract requests(events: readonly AuditEvent[]): HttpPost[];
+
+  protected classify(answer: HttpAnswer): DeliveryResult {
+    return classifyAnswer(answer, this.secrets);
+  }
+
+  deliver(events: readonly AuditEvent[]): Promise<DeliveryResult> {
+    return sendInOrder(
+      this.sender,
+      this.requests(events),
+      (answer) => this.classify(answer),
+      this.secrets,
+    );
+  }
+
+  close(): Promise<void> {
+    this.sender.close();
+    return Promise.resolve();
+  }
 }

@@ -1,12 +1,14 @@
 import { gzipSync } from 'node:zlib';
 import type { AuditEvent } from '@auditlog/events';
-import type {
-  DeliveryResult,
-  Destination,
-  DestinationOptions,
-  SplunkHecDestination,
-} from './destination';
-import { classifyAnswer, type HttpAnswer, HttpSender, httpError, sendInOrder } from './http-client';
+import type { DeliveryResult, SplunkHecDestination } from './destination';
+import {
+  classifyAnswer,
+  type HttpAnswer,
+  HttpDestination,
+  httpError,
+  type HttpPost,
+} from './http-client';
+import type { ResolvedOptions } from './resolved-options';
 
 export const HEC_PATH = '/services/collector/event';
 export const HEC_DEFAULT_SOURCE = 'auditlog';
@@ -84,19 +86,15 @@ export function classifyHecAnswer(answer: HttpAnswer, secrets: readonly string[]
     : result;
 }
 
-export class SplunkHecSender implements Destination {
-  private readonly sender: HttpSender;
-  private readonly secrets: string[];
-
+export class SplunkHecSender extends HttpDestination {
   constructor(
     private readonly config: SplunkHecDestination,
-    private readonly options: DestinationOptions & { hostname: string },
+    private readonly options: ResolvedOptions,
   ) {
-    this.sender = new HttpSender(config.url, options);
-    this.secrets = [config.token];
+    super(config.url, options, [config.token]);
   }
 
-  deliver(events: readonly AuditEvent[]): Promise<DeliveryResult> {
+  protected requests(events: readonly AuditEvent[]): HttpPost[] {
     const text = Buffer.from(hecBody(events, this.config, this.options.hostname));
     const compress = text.length >= GZIP_FROM_BYTES;
     const headers: Record<string, string> = {
@@ -104,17 +102,10 @@ export class SplunkHecSender implements Destination {
       'Content-Type': 'application/json',
       ...(compress ? { 'Content-Encoding': 'gzip' } : {}),
     };
-    const body = compress ? gzipSync(text) : text;
-    return sendInOrder(
-      this.sender,
-      [{ path: HEC_PATH, headers, body }],
-      (answer) => classifyHecAnswer(answer, this.secrets),
-      this.secrets,
-    );
+    return [{ path: HEC_PATH, headers, body: compress ? gzipSync(text) : text }];
   }
 
-  close(): Promise<void> {
-    this.sender.close();
-    return Promise.resolve();
+  protected override classify(answer: HttpAnswer): DeliveryResult {
+    return classifyHecAnswer(answer, this.secrets);
   }
 }

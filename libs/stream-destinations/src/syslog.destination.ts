@@ -1,13 +1,9 @@
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { AuditEvent } from '@auditlog/events';
-import type {
-  DeliveryResult,
-  Destination,
-  DestinationOptions,
-  SyslogDestination,
-} from './destination';
+import type { DeliveryResult, Destination, SyslogDestination } from './destination';
 import { excerpt } from './http-client';
+import type { ResolvedOptions } from './resolved-options';
 import {
   cefMessage,
   octetCountedFrame,
@@ -51,7 +47,7 @@ export class SyslogSender implements Destination {
 
   constructor(
     private readonly config: SyslogDestination,
-    private readonly options: DestinationOptions & { hostname: string; productVersion: string },
+    private readonly options: ResolvedOptions,
   ) {}
 
   async deliver(events: readonly AuditEvent[]): Promise<DeliveryResult> {

@@ -1,11 +1,7 @@
 import type { AuditEvent } from '@auditlog/events';
-import type {
-  DeliveryResult,
-  Destination,
-  DestinationOptions,
-  WebhookDestination,
-} from './destination';
-import { classifyAnswer, HttpSender, sendInOrder } from './http-client';
+import type { WebhookDestination } from './destination';
+import { HttpDestination, type HttpPost } from './http-client';
+import type { ResolvedOptions } from './resolved-options';
 import {
   WEBHOOK_SIGNATURE_HEADER,
   WEBHOOK_TIMESTAMP_HEADER,
@@ -45,32 +41,18 @@ export function webhookHeaders(
   return { ...Object.fromEntries(custom), ...ours };
 }
 
-export class WebhookSender implements Destination {
-  private readonly sender: HttpSender;
-  private readonly secrets: string[];
-
+export class WebhookSender extends HttpDestination {
   constructor(
     private readonly config: WebhookDestination,
-    private readonly options: DestinationOptions & { productVersion: string; now: () => number },
+    private readonly options: ResolvedOptions,
   ) {
-    this.sender = new HttpSender(config.url, options);
-    this.secrets = [config.signing_secret, ...Object.values(config.headers ?? {})];
+    super(config.url, options, [config.signing_secret, ...Object.values(config.headers ?? {})]);
   }
 
-  deliver(events: readonly AuditEvent[]): Promise<DeliveryResult> {
+  protected requests(events: readonly AuditEvent[]): HttpPost[] {
     const body = webhookBody(events, this.config.format ?? 'json');
     const timestamp = Math.floor(this.options.now() / 1000);
     const headers = webhookHeaders(this.config, body, timestamp, this.options.productVersion);
-    return sendInOrder(
-      this.sender,
-      [{ path: '', headers, body: Buffer.from(body) }],
-      (answer) => classifyAnswer(answer, this.secrets),
-      this.secrets,
-    );
-  }
-
-  close(): Promise<void> {
-    this.sender.close();
-    return Promise.resolve();
+    return [{ path: '', headers, body: Buffer.from(body) }];
   }
 }

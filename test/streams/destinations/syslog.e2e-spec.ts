@@ -107,9 +107,11 @@ describe.each([
 
   it('reconnects after the receiver restarted', async () => {
     const destination = createDestination(config(), OPTIONS);
+    const already = rsyslog.lines().length;
     const before = sampleAuditEvents(10, { company_id: 'before' });
     await deliverAll(destination, before, 10);
-    await rsyslog.waitForLines(1);
+    // Killed only once it wrote everything: what rsyslogd holds unwritten dies with it.
+    await rsyslog.waitForLines(already + before.length);
     await rsyslog.kill();
     const down = await destination.deliver(sampleAuditEvents(1));
     expect(down).toMatchObject({
