@@ -19,19 +19,14 @@ export const CEF_SEVERITY = { success: 3, failure: 5 } as const;
 
 const BOM = '\uFEFF';
 const NILVALUE = '-';
+/** Any character outside PRINTUSASCII, a character outside the BMP counted once. */
+const NOT_PRINTUSASCII = /[^\x21-\x7e]/gu;
 const RFC5424_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
 
 /** Keeps PRINTUSASCII (33–126) only, other characters become `_`, cut to `max`; `-` when empty. */
 export function printUsAscii(value: string | undefined, max: number): string {
   if (!value) return NILVALUE;
-  const cleaned = [...value]
-    .map((char) => {
-      const code = char.charCodeAt(0);
-      return char.length === 1 && code >= 33 && code <= 126 ? char : '_';
-    })
-    .join('')
-    .slice(0, max);
-  return cleaned || NILVALUE;
+  return value.replace(NOT_PRINTUSASCII, '_').slice(0, max) || NILVALUE;
 }
 
 /** The event's time as an RFC 5424 TIMESTAMP (at most microseconds, with a zone). */
@@ -151,8 +146,7 @@ export function cefMessage(
   return `${header(event, severity, options)} ${NILVALUE} ${cefRecord(event, options.productVersion)}`;
 }
 
-/** RFC 6587 octet counting: `<byte length> <message>`. */
-export function octetCountedFrame(message: string): Buffer {
-  const bytes = Buffer.from(message, 'utf8');
-  return Buffer.concat([Buffer.from(`${bytes.length} `, 'ascii'), bytes]);
+/** RFC 6587 octet counting: `<byte length of the UTF-8 message> <message>`. */
+export function octetCountedFrame(message: string): string {
+  return `${Buffer.byteLength(message, 'utf8')} ${message}`;
 }

@@ -24,15 +24,11 @@ export function syslogFrames(
     appName: config.app_name ?? SYSLOG_DEFAULT_APP_NAME,
   };
   const format = config.format ?? 'rfc5424';
-  return Buffer.concat(
-    events.map((event) =>
-      octetCountedFrame(
-        format === 'cef'
-          ? cefMessage(event, { ...header, productVersion: options.productVersion })
-          : rfc5424Message(event, header),
-      ),
-    ),
+  const cef = { ...header, productVersion: options.productVersion };
+  const frames = events.map((event) =>
+    octetCountedFrame(format === 'cef' ? cefMessage(event, cef) : rfc5424Message(event, header)),
   );
+  return Buffer.from(frames.join(''), 'utf8');
 }
 
 /**

@@ -1,10 +1,17 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '../opensearch';
-import { freePort } from '../process';
 
 export const RSYSLOGD = '/usr/sbin/rsyslogd';
 
@@ -14,11 +21,14 @@ export interface RsyslogOptions {
 }
 
 export interface Rsyslog {
-  port: number;
+  /** The listening port (the same after `restart`). */
+  readonly port: number;
   /** The file rsyslog writes each received message to, one `%rawmsg%` per line. */
   file: string;
   /** PEM of the self-signed certificate to trust (TLS only, else empty). */
   ca: string;
+  /** rsyslogd's own output since it last started. */
+  output(): string;
   /** The lines written so far. */
   lines(): string[];
   /** Resolves with the lines once there are at least `count`. */
@@ -63,6 +73,7 @@ function selfSignedCertificate(dir: string): { cert: string; key: string } {
 function config(
   dir: string,
   port: number,
+  portFile: string,
   file: string,
   tls: { cert: string; key: string } | undefined,
 ): string {
@@ -84,22 +95,38 @@ function config(
   return [
     `global(${globals.join(' ')})`,
     `module(load="imtcp"${driver})`,
-    `input(type="imtcp" address="127.0.0.1" port="${port}" SupportOctetCountedFraming="on")`,
+    `input(type="imtcp" address="127.0.0.1" port="${port}" listenPortFileName="${portFile}" SupportOctetCountedFraming="on")`,
     'template(name="raw" type="string" string="%rawmsg%\\n")',
     `action(type="omfile" file="${file}" template="raw" asyncWriting="off" flushOnTXEnd="on")`,
     '',
   ].join('\n');
 }
 
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
+/**
+ * Whether process `pid` itself holds a socket listening on 127.0.0.1:`port` (from
+ * /proc/net/tcp and the process's descriptors), so a restart that could not bind is not
+ * mistaken for one that did because another process took the port meanwhile.
+ */
+function listensOn(pid: number, port: number): boolean {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const inodes = readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields[1] === local && fields[3] === '0A')
+    .map((fields) => `socket:[${fields[9]}]`);
+  if (inodes.length === 0) return false;
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return inodes.includes(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      } catch {
+        return false;
+      }
     });
-    socket.once('error', () => resolve(false));
-  });
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -112,15 +139,19 @@ export async function startRsyslog(options: RsyslogOptions = {}): Promise<Rsyslo
   const dir = mkdtempSync(join(tmpdir(), 'rsyslog-'));
   mkdirSync(join(dir, 'work'));
   const tls = options.tls ? selfSignedCertificate(dir) : undefined;
-  const port = await freePort();
   const file = join(dir, 'received.log');
   const conf = join(dir, 'rsyslog.conf');
-  writeFileSync(conf, config(dir, port, file, tls));
+  const portFile = join(dir, 'port');
+  let port = 0;
   let child: ChildProcess | undefined;
   let output = '';
 
+  // The first start binds any free port (0) and rsyslogd names it in the port file; a
+  // restart binds the same one, and is ready once this rsyslogd holds the listener.
   const launch = async (): Promise<void> => {
     output = '';
+    rmSync(portFile, { force: true });
+    writeFileSync(conf, config(dir, port, portFile, file, tls));
     const started = spawn(RSYSLOGD, ['-n', '-f', conf, '-i', join(dir, 'rsyslogd.pid')], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -128,13 +159,19 @@ export async function startRsyslog(options: RsyslogOptions = {}): Promise<Rsyslo
     started.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child = started;
     try {
-      await waitFor(async () => started.exitCode === null && (await listening(port)), {
-        timeoutMs: 10_000,
-        intervalMs: 50,
-      });
-    } catch {
+      const bound = await waitFor(
+        () => {
+          if (started.exitCode !== null) throw new Error('rsyslogd exited');
+          if (port !== 0) return Promise.resolve(listensOn(started.pid ?? 0, port) && port);
+          const named = existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : 0;
+          return Promise.resolve(named > 0 ? named : undefined);
+        },
+        { timeoutMs: 10_000, intervalMs: 50 },
+      );
+      port = bound;
+    } catch (error) {
       started.kill('SIGKILL');
-      throw new Error(`rsyslogd did not listen on ${port}: ${output}`);
+      throw new Error(`rsyslogd did not start: ${output}`, { cause: error });
     }
   };
   const end = async (signal: NodeJS.Signals): Promise<void> => {
@@ -156,9 +193,12 @@ export async function startRsyslog(options: RsyslogOptions = {}): Promise<Rsyslo
 
   await launch();
   return {
-    port,
+    get port() {
+      return port;
+    },
     file,
     ca: tls ? readFileSync(tls.cert, 'utf8') : '',
+    output: () => output,
     lines,
     waitForLines: (count, timeoutMs = 10_000) =>
       waitFor(
