@@ -102,7 +102,10 @@ export interface DestinationOptions {
   now?: () => number;
 }
 
-/** One connection-holding sender per stream; `deliver` is never called concurrently. */
+/**
+ * One connection-holding sender per stream; `deliver` is never called concurrently. An
+ * empty batch is delivered without contacting the destination.
+ */
 export interface Destination {
   deliver(events: readonly AuditEvent[]): Promise<DeliveryResult>;
   close(): Promise<void>;

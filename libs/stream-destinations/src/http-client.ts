@@ -217,6 +217,7 @@ export abstract class HttpDestination implements Destination {
   }
 
   deliver(events: readonly AuditEvent[]): Promise<DeliveryResult> {
+    if (events.length === 0) return Promise.resolve({ kind: 'delivered' });
     return sendInOrder(
       this.sender,
       this.requests(events),

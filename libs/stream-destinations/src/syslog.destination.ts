@@ -47,6 +47,7 @@ export class SyslogSender implements Destination {
   ) {}
 
   async deliver(events: readonly AuditEvent[]): Promise<DeliveryResult> {
+    if (events.length === 0) return { kind: 'delivered' };
     const frames = syslogFrames(events, this.config, this.options);
     const deadline = Date.now() + this.options.timeoutMs;
     try {

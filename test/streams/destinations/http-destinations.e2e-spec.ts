@@ -185,6 +185,17 @@ describe.each(cases)('$name destination against its receiver', (spec) => {
   });
 });
 
+describe('HTTP destinations and an empty batch', () => {
+  it.each(cases)('$name: delivered without a request', async (spec) => {
+    const receiver = await spec.start();
+    const destination = createDestination(spec.config(receiver.url), { timeoutMs: 2000 });
+    await expect(destination.deliver([])).resolves.toEqual({ kind: 'delivered' });
+    await destination.close();
+    await receiver.close();
+    expect(receiver.requests).toEqual([]);
+  });
+});
+
 describe('HTTP destinations with nothing listening', () => {
   it.each(cases)('$name: connection refused → retry', async (spec) => {
     const url = `http://127.0.0.1:${await freePort()}`;
@@ -313,6 +324,19 @@ describe('webhook specifics', () => {
       ),
     ).toBe(true);
     expect(receiver.received).toEqual(events);
+    await destination.close();
+    await receiver.close();
+  });
+  it('posts to the URL as configured, path and query kept', async () => {
+    const receiver = await startWebhookReceiver({ secret: SECRET, path: '/in/audit/' });
+    const destination = createDestination(
+      { type: 'webhook', url: `${receiver.url}/in/audit/?token=abc&x=1`, signing_secret: SECRET },
+      { timeoutMs: 2000 },
+    );
+    await expect(destination.deliver(sampleAuditEvents(1))).resolves.toMatchObject({
+      kind: 'delivered',
+    });
+    expect(receiver.requests.map((request) => request.path)).toEqual(['/in/audit/?token=abc&x=1']);
     await destination.close();
     await receiver.close();
   });
