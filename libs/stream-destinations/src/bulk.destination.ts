@@ -64,9 +64,9 @@ export function classifyBulkAnswer(answer: HttpAnswer, secrets: readonly string[
     .map((item) => Object.values(item)[0])
     .filter((item): item is BulkItem => item !== undefined)
     .filter((item) => item.status !== undefined && item.status >= 300 && item.status !== 409);
-  if (failed.length === 0) return { kind: 'delivered', status: answer.status };
   const retryable = failed.find((item) => itemRetryable(item.status ?? 0));
   const first = retryable ?? failed[0];
+  if (first === undefined) return { kind: 'delivered', status: answer.status };
   const detail = excerpt(
     `${failed.length} item(s) failed; ${first._id ?? '?'}: ${first.status ?? '?'} ${first.error?.type ?? ''} ${first.error?.reason ?? ''}`,
     secrets,

@@ -2,6 +2,7 @@ import { Agent as HttpAgent, type IncomingHttpHeaders, request as httpRequest } 
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AuditEvent } from '@auditlog/events';
 import type { DeliveryResult, Destination, DestinationOptions } from './destination';
+import { checkLiteralHost } from './literal-address';
 
 /** The longest excerpt of an answer body quoted in an error. */
 export const EXCERPT_CHARS = 300;
@@ -49,7 +50,12 @@ export class HttpSender {
         : new HttpAgent(agentOptions);
   }
 
-  post(post: HttpPost): Promise<HttpAnswer> {
+  async post(post: HttpPost): Promise<HttpAnswer> {
+    await checkLiteralHost(this.base.hostname, this.options.lookup);
+    return this.send(post);
+  }
+
+  private send(post: HttpPost): Promise<HttpAnswer> {
     const target = new URL(this.base.href);
     if (post.path) target.pathname = this.base.pathname.replace(/\/+$/, '') + post.path;
     for (const [name, value] of Object.entries(post.query ?? {})) {

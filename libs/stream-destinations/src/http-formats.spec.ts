@@ -1,4 +1,4 @@
-import { sampleAuditEvent, sampleAuditEvents } from '@auditlog/testing';
+import { firstOf, lastOf, sampleAuditEvent } from '@auditlog/testing';
 import { classifyBulkAnswer, bulkBody } from './bulk.destination';
 import { datadogEntry, packPayloads } from './datadog.destination';
 import { ecsDocument } from './ecs-document';
@@ -31,7 +31,7 @@ describe('Splunk HEC', () => {
       index: 'audit',
       event,
     });
-    expect(JSON.parse(hecBody([event], config).split('\n')[0])).toEqual({
+    expect(JSON.parse(hecBody([event], config))).toEqual({
       time: Date.parse(event.timestamp) / 1000,
       source: 'auditlog',
       sourcetype: '_json',
@@ -160,11 +160,13 @@ describe('ECS documents for _bulk', () => {
   });
 
   it('writes create actions with <company_id>:<id> ids', () => {
-    const [first] = sampleAuditEvents(1);
-    const [action, document] = bulkBody([first], 'audit', { hostname: 'h', version: '1' })
+    const first = sampleAuditEvent();
+    const lines = bulkBody([first], 'audit', { hostname: 'h', version: '1' })
       .trimEnd()
       .split('\n')
       .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toHaveLength(2);
+    const [action, document] = [firstOf(lines), lastOf(lines)];
     expect(action).toEqual({ create: { _index: 'audit', _id: `acme:${first.id}` } });
     expect(document['@timestamp']).toBe(first.timestamp);
   });

@@ -3,6 +3,7 @@ import { connect as tlsConnect } from 'node:tls';
 import type { AuditEvent } from '@auditlog/events';
 import type { DeliveryResult, Destination, SyslogDestination } from './destination';
 import { excerpt } from './http-client';
+import { checkLiteralHost } from './literal-address';
 import type { ResolvedOptions } from './resolved-options';
 import {
   cefMessage,
@@ -77,7 +78,12 @@ export class SyslogSender implements Destination {
     });
   }
 
-  private open(deadline: number): Promise<Socket> {
+  private async open(deadline: number): Promise<Socket> {
+    await checkLiteralHost(this.config.host, this.options.lookup);
+    return this.connect(deadline);
+  }
+
+  private connect(deadline: number): Promise<Socket> {
     const { host, port } = this.config;
     const lookup = this.options.lookup ? { lookup: this.options.lookup } : {};
     return new Promise((resolve, reject) => {

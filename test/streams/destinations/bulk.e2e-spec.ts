@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@opensearch-project/opensearch';
-import { freePort, sampleAuditEvent, sampleAuditEvents, testClient } from '@auditlog/testing';
+import {
+  entryOf,
+  firstOf,
+  freePort,
+  sampleAuditEvent,
+  sampleAuditEvents,
+  testClient,
+} from '@auditlog/testing';
 import {
   type BulkDestination,
   createDestination,
@@ -61,23 +68,27 @@ describe('opensearch_bulk destination against the real OpenSearch', () => {
     const stored = await documents(index);
     expect(stored).toHaveLength(200);
     expect(stored.map((hit) => hit._id)).toEqual(events.map((event) => `acme:${event.id}`));
-    expect(stored[0]._source).toMatchObject({
-      '@timestamp': events[0].timestamp,
-      event: { id: events[0].id, action: 'user.login', outcome: 'success' },
+    const first = firstOf(events);
+    expect(firstOf(stored)._source).toMatchObject({
+      '@timestamp': first.timestamp,
+      event: { id: first.id, action: 'user.login', outcome: 'success' },
       user: { id: 'u-1' },
       organization: { id: 'acme' },
       source: { ip: '203.0.113.7' },
-      auditlog: { id: events[0].id, company_id: 'acme' },
+      auditlog: { id: first.id, company_id: 'acme' },
     });
     const { body: mapping } = await client.indices.getMapping({ index });
-    const properties = (
-      mapping[index] as {
-        mappings: { properties: Record<string, { properties?: Record<string, { type: string }> }> };
-      }
+    type Fields = Record<string, { type?: string; properties?: Fields }>;
+    const properties = entryOf(
+      mapping as Record<string, { mappings: { properties: Fields } }>,
+      index,
+      'index mapping',
     ).mappings.properties;
-    expect(properties.source.properties?.ip.type).toBe('ip');
-    expect(properties.event.properties?.action.type).toBe('keyword');
-    expect(properties.event.properties?.created.type).toBe('date');
+    const typeOf = (object: string, field: string): string | undefined =>
+      entryOf(entryOf(properties, object).properties ?? {}, field).type;
+    expect(typeOf('source', 'ip')).toBe('ip');
+    expect(typeOf('event', 'action')).toBe('keyword');
+    expect(typeOf('event', 'created')).toBe('date');
   });
 
   it('keeps the same event of two companies apart', async () => {
@@ -103,7 +114,7 @@ describe('opensearch_bulk destination against the real OpenSearch', () => {
       kind: 'rejected',
       status: 400,
       error: expect.stringContaining(
-        `3 item(s) failed; acme:${events[0].id}: 400 strict_dynamic_mapping_exception`,
+        `3 item(s) failed; acme:${firstOf(events).id}: 400 strict_dynamic_mapping_exception`,
       ),
     });
     expect(JSON.stringify(result)).not.toContain('ignored-secret');

@@ -1,8 +1,10 @@
 import type { LookupFunction } from 'node:net';
 import type { AuditEvent } from '@auditlog/events';
 import {
+  firstOf,
   freePort,
   type HttpReceiver,
+  only,
   sampleAuditEvents,
   startDatadogReceiver,
   startHecReceiver,
@@ -215,15 +217,16 @@ describe('Splunk HEC specifics', () => {
     );
     const events = sampleAuditEvents(20);
     await expect(destination.deliver(events)).resolves.toMatchObject({ kind: 'delivered' });
-    expect(receiver.requests[0].headers['content-encoding']).toBe('gzip');
-    expect(receiver.requests[0].headers.authorization).toBe(`Splunk ${TOKEN}`);
-    expect(receiver.received[0]).toEqual({
-      time: Date.parse(events[0].timestamp) / 1000,
+    const request = firstOf(receiver.requests);
+    expect(request.headers['content-encoding']).toBe('gzip');
+    expect(request.headers.authorization).toBe(`Splunk ${TOKEN}`);
+    expect(firstOf(receiver.received)).toEqual({
+      time: Date.parse(firstOf(events).timestamp) / 1000,
       host: 'appliance-1',
       source: 'app',
       sourcetype: '_json',
       index: 'audit',
-      event: events[0],
+      event: firstOf(events),
     });
     await destination.close();
     const wrongIndex = createDestination(
@@ -309,7 +312,7 @@ describe('webhook specifics', () => {
       kind: 'delivered',
       status: 200,
     });
-    const [request] = receiver.requests;
+    const request = only(receiver.requests, 'request');
     expect(request.headers['content-type']).toBe('application/x-ndjson');
     expect(request.headers.authorization).toBe('Bearer extra');
     expect(request.headers['user-agent']).toBe('auditlog-appliance/9.9.9');

@@ -43,7 +43,7 @@ export function parseConcatenatedJson(text: string): unknown[] {
   let start = -1;
   let inString = false;
   for (let i = 0; i < text.length; i += 1) {
-    const char = text[i];
+    const char = text.charAt(i);
     if (inString) {
       if (char === '\\') i += 1;
       else if (char === '"') inString = false;

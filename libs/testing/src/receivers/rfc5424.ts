@@ -26,9 +26,12 @@ const SD_NAME = /^[\x21-\x7e]{1,32}$/;
 export function parseRfc5424(line: string): Rfc5424Message {
   const header = HEADER.exec(line);
   if (!header) throw new Error(`not an RFC 5424 header: ${line.slice(0, 120)}`);
-  const [, pri, version, timestamp, hostname, appName, procId, msgId] = header;
+  const [pri, version, timestamp, hostname, appName, procId, msgId] = header
+    .slice(1)
+    .map((field) => field ?? '');
+  if (msgId === undefined) throw new Error('RFC 5424 header incomplete');
   if (Number(pri) > 191) throw new Error(`PRI ${pri} out of range`);
-  if (!TIMESTAMP.test(timestamp)) throw new Error(`bad TIMESTAMP ${timestamp}`);
+  if (!TIMESTAMP.test(timestamp ?? '')) throw new Error(`bad TIMESTAMP ${timestamp}`);
   let rest = line.slice(header[0].length);
   const structuredData: Rfc5424Message['structuredData'] = {};
   if (rest.startsWith('-')) {
@@ -39,7 +42,7 @@ export function parseRfc5424(line: string): Rfc5424Message {
       let i = 1;
       const readName = (stop: RegExp): string => {
         const start = i;
-        while (i < rest.length && !stop.test(rest[i])) i += 1;
+        while (i < rest.length && !stop.test(rest.charAt(i))) i += 1;
         const name = rest.slice(start, i);
         if (!SD_NAME.test(name) || /[= \]"]/.test(name)) throw new Error(`bad SD name ${name}`);
         return name;
@@ -55,7 +58,7 @@ export function parseRfc5424(line: string): Rfc5424Message {
         for (;;) {
           const char = rest[i];
           if (char === undefined) throw new Error('unterminated PARAM-VALUE');
-          if (char === '\\' && ['"', '\\', ']'].includes(rest[i + 1])) {
+          if (char === '\\' && ['"', '\\', ']'].includes(rest.charAt(i + 1))) {
             value += rest[i + 1];
             i += 2;
           } else if (char === '"') {
@@ -86,10 +89,10 @@ export function parseRfc5424(line: string): Rfc5424Message {
     facility: Math.floor(Number(pri) / 8),
     severity: Number(pri) % 8,
     version: Number(version),
-    timestamp,
-    hostname,
-    appName,
-    procId,
+    timestamp: timestamp ?? '',
+    hostname: hostname ?? '',
+    appName: appName ?? '',
+    procId: procId ?? '',
     msgId,
     structuredData,
     msg: bom ? msg.slice(1) : msg,
