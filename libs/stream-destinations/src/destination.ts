@@ -91,9 +91,21 @@ export interface DestinationOptions {
   lookup?: LookupFunction;
   /** Per-request (per-batch) timeout. */
   timeoutMs: number;
+  /**
+   * The sending host's name: syslog HOSTNAME, HEC `host`, Datadog `hostname`, ECS
+   * `observer.hostname`. Default: `os.hostname()`.
+   */
+  hostname?: string;
+  /** The appliance's version: CEF header, ECS `observer.version`. Default `0.0.0`. */
+  productVersion?: string;
+  /** Milliseconds since the epoch, for webhook signature timestamps. Default `Date.now`. */
+  now?: () => number;
 }
 
-/** One connection-holding sender per stream; `deliver` is never called concurrently. */
+/**
+ * One connection-holding sender per stream; `deliver` is never called concurrently. An
+ * empty batch is delivered without contacting the destination.
+ */
 export interface Destination {
   deliver(events: readonly AuditEvent[]): Promise<DeliveryResult>;
   close(): Promise<void>;
