@@ -306,10 +306,11 @@ describe('docker-compose.yml: SIEM access and the tail', () => {
 
   it('gives the settle and write bounds, the same, to every process that writes or reads the tail', () => {
     const writersAndReaders = ['ingest', 'query', 'export', 'maintenance'];
-    for (const key of ['TAIL_SETTLE_SECONDS', 'TAIL_MAX_WRITE_SECONDS']) {
+    const defaults = { TAIL_SETTLE_SECONDS: '2', TAIL_MAX_WRITE_SECONDS: '60' };
+    for (const [key, fallback] of Object.entries(defaults)) {
       expect(holders(key)).toEqual(expect.arrayContaining(writersAndReaders));
       const values = new Set(holders(key).map((name) => service(name).environment?.[key]));
-      expect([...values]).toEqual([`\${${key}:-${key === 'TAIL_SETTLE_SECONDS' ? 2 : 60}}`]);
+      expect([...values]).toEqual([`\${${key}:-${fallback}}`]);
     }
   });
 
