@@ -177,24 +177,32 @@ function interpolate(text: string, vars: Record<string, string>): string {
   return out;
 }
 
+// What `.env` must hold anyway (the required values), plus the case's own variables.
+const REQUIRED: Record<string, string> = {
+  REDIS_PASSWORD: 'compose-test-redis-password',
+  OPENSEARCH_INGEST_PASSWORD: 'Ingest-Password-1',
+  OPENSEARCH_QUERY_PASSWORD: 'Query-Password-1',
+  OPENSEARCH_EXPORT_PASSWORD: 'Export-Password-1',
+  OPENSEARCH_MAINTENANCE_PASSWORD: 'Maintenance-Password-1',
+  INGEST_API_KEYS: 'producer:0f343b0931126a20f133d67c2b018a3b5ecd0e0e0d0e0f0a0b0c0d0e0f0a0b0c:*',
+  AUTH_JWT_SECRET: 'compose-test-jwt-secret-0123456789abcdef',
+};
+/** A service's environment as Compose hands it over with these variables in `.env`. */
+const envOf = (name: string, vars: Record<string, string> = {}): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(service(name).environment ?? {}).map(([key, value]) => [
+      key,
+      interpolate(String(value), { ...REQUIRED, ...vars }),
+    ]),
+  );
+
+/** The services whose environment names this variable. */
+const holders = (key: string): string[] =>
+  Object.keys(services)
+    .filter((name) => key in (service(name).environment ?? {}))
+    .sort();
+
 describe('docker-compose.yml: the console and viewer tokens', () => {
-  // What `.env` must hold anyway (the required values), plus the case's own variables.
-  const REQUIRED: Record<string, string> = {
-    REDIS_PASSWORD: 'compose-test-redis-password',
-    OPENSEARCH_INGEST_PASSWORD: 'Ingest-Password-1',
-    OPENSEARCH_QUERY_PASSWORD: 'Query-Password-1',
-    OPENSEARCH_EXPORT_PASSWORD: 'Export-Password-1',
-    OPENSEARCH_MAINTENANCE_PASSWORD: 'Maintenance-Password-1',
-    INGEST_API_KEYS: 'producer:0f343b0931126a20f133d67c2b018a3b5ecd0e0e0d0e0f0a0b0c0d0e0f0a0b0c:*',
-    AUTH_JWT_SECRET: 'compose-test-jwt-secret-0123456789abcdef',
-  };
-  const envOf = (name: string, vars: Record<string, string> = {}): Record<string, string> =>
-    Object.fromEntries(
-      Object.entries(service(name).environment ?? {}).map(([key, value]) => [
-        key,
-        interpolate(String(value), { ...REQUIRED, ...vars }),
-      ]),
-    );
   /** The host port a service publishes for its container port. */
   const publishedPort = (name: string, containerPort: number, vars: Record<string, string>) => {
     const mappings = (service(name).ports ?? []).map((port) => interpolate(port, vars).split(':'));
@@ -250,10 +258,6 @@ describe('docker-compose.yml: the console and viewer tokens', () => {
   });
 
   it('gives the viewer-token keys to query only, the same session secret to query and export', () => {
-    const holders = (key: string) =>
-      Object.keys(services)
-        .filter((name) => key in (service(name).environment ?? {}))
-        .sort();
     expect(holders('VIEWER_TOKEN_KEYS')).toEqual(['query']);
     expect(service('query').environment?.VIEWER_TOKEN_KEYS).toBe('${VIEWER_TOKEN_KEYS:-}');
     expect(holders('VIEWER_SESSION_SECRET')).toEqual(['export', 'query']);
@@ -292,6 +296,45 @@ describe('docker-compose.yml: the console and viewer tokens', () => {
   });
 });
 
+describe('docker-compose.yml: SIEM access and the tail', () => {
+  it('gives the SIEM keys and the tail page bound to query only', () => {
+    expect(holders('SIEM_API_KEYS')).toEqual(['query']);
+    expect(service('query').environment?.SIEM_API_KEYS).toBe('${SIEM_API_KEYS:-}');
+    expect(holders('TAIL_MAX_PAGE_SIZE')).toEqual(['query']);
+    expect(holders('STREAM_RETRY_MAX_SECONDS')).toEqual(['maintenance']);
+  });
+
+  it('gives the settle and write bounds, the same, to every process that writes or reads the tail', () => {
+    const writersAndReaders = ['ingest', 'query', 'export', 'maintenance'];
+    const defaults = { TAIL_SETTLE_SECONDS: '2', TAIL_MAX_WRITE_SECONDS: '60' };
+    for (const [key, fallback] of Object.entries(defaults)) {
+      expect(holders(key)).toEqual(expect.arrayContaining(writersAndReaders));
+      const values = new Set(holders(key).map((name) => service(name).environment?.[key]));
+      expect([...values]).toEqual([`\${${key}:-${fallback}}`]);
+    }
+  });
+
+  it('passes the config validation of the query app and the maintenance worker', () => {
+    const vars = {
+      SIEM_API_KEYS:
+        'splunk:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae:*,wazuh:fcde2b2edba56bf408601fb721fe9b5c338d10ee429ea04fae5511b68fbf8fb9:acme',
+      TAIL_SETTLE_SECONDS: '5',
+      TAIL_MAX_PAGE_SIZE: '500',
+    };
+    const query = loadConfig('query', envOf('query', vars));
+    expect(query.tail).toMatchObject({ settleMs: 5000, maxWriteMs: 60_000, maxPageSize: 500 });
+    expect(query.tail.siemKeys.map((key) => key.id)).toEqual(['splunk', 'wazuh']);
+    const defaults = loadConfig('query', envOf('query'));
+    expect(defaults.tail).toMatchObject({ settleMs: 2000, maxPageSize: 1000, siemKeys: [] });
+    const maintenance = loadConfig('maintenance', envOf('maintenance', vars));
+    expect(maintenance.tail).toMatchObject({ settleMs: 5000, maxWriteMs: 60_000 });
+    // An out-of-range value stops the app, as every bad setting does.
+    expect(() => loadConfig('query', envOf('query', { TAIL_SETTLE_SECONDS: '0' }))).toThrow(
+      /TAIL_SETTLE_SECONDS/,
+    );
+  });
+});
+
 describe('.env.example and .gitignore', () => {
   const example = fs.readFileSync(path.join(ROOT, '.env.example'), 'utf8');
 
@@ -319,6 +362,11 @@ describe('.env.example and .gitignore', () => {
         'VIEWER_TOKEN_KEYS',
         'VIEWER_SESSION_SECRET',
         'AUDITLOG_PUBLIC_HOST',
+        'SIEM_API_KEYS',
+        'TAIL_SETTLE_SECONDS',
+        'TAIL_MAX_PAGE_SIZE',
+        'TAIL_MAX_WRITE_SECONDS',
+        'STREAM_RETRY_MAX_SECONDS',
       ]),
     );
     const missing = [...read].filter((name) => !new RegExp(`^(# )?${name}=`, 'm').test(example));

@@ -77,6 +77,7 @@ const SCENARIOS: Array<[string, string[]]> = [
   ['existing secrets', ['required', 'existing-secrets']],
   ['external Redis with TLS and JWKS', ['required', 'external-redis-tls']],
   ['the console embedded, with viewer tokens', ['required', 'console-viewer']],
+  ['SIEM keys, tail settings and restricted egress', ['required', 'siem']],
 ];
 
 describe('Helm chart helm/auditlog', () => {
@@ -153,6 +154,39 @@ describe('Helm chart helm/auditlog', () => {
     ['a short viewer session secret', ['--set', 'viewerTokens.sessionSecret=short']],
     ['viewer token keys given as a list', ['--set-json', 'viewerTokens.keys=["a:b:*"]']],
     ['an unknown viewerTokens key', ['--set', 'viewerTokens.ttl=900']],
+    ['SIEM keys given as a list', ['--set-json', 'siemKeys.keys=["a:b:*"]']],
+    ['an unknown siemKeys key', ['--set', 'siemKeys.file=/etc/keys']],
+    ['a settle time of 0', ['--set', 'tail.settleSeconds=0']],
+    ['a settle time above 300 s', ['--set', 'tail.settleSeconds=301']],
+    ['a settle time given as a string', ['--set-string', 'tail.settleSeconds=2']],
+    ['a fractional settle time', ['--set', 'tail.settleSeconds=1.5']],
+    ['a tail page size above 10000', ['--set', 'tail.maxPageSize=10001']],
+    ['a tail page size of 0', ['--set', 'tail.maxPageSize=0']],
+    ['a write bound under 5 s', ['--set', 'tail.maxWriteSeconds=4']],
+    ['a write bound above an hour', ['--set', 'tail.maxWriteSeconds=3601']],
+    ['an unknown tail key', ['--set', 'tail.pollSeconds=5']],
+    ['a stream retry wait of 0', ['--set', 'streams.retryMaxSeconds=0']],
+    ['a stream retry wait above an hour', ['--set', 'streams.retryMaxSeconds=3601']],
+    [
+      'stream egress given as one rule, not a list',
+      ['--set-json', 'networkPolicy.streamEgress={"ports":[{"port":443}]}'],
+    ],
+    [
+      'a stream egress port above 65535',
+      ['--set-json', 'networkPolicy.streamEgress=[{"ports":[{"port":70000}]}]'],
+    ],
+    [
+      'a stream egress protocol that is not TCP, UDP or SCTP',
+      ['--set-json', 'networkPolicy.streamEgress=[{"ports":[{"port":443,"protocol":"HTTPS"}]}]'],
+    ],
+    [
+      'an ingress rule (from) in stream egress',
+      ['--set-json', 'networkPolicy.streamEgress=[{"from":[{"podSelector":{}}]}]'],
+    ],
+    [
+      'a stream egress destination that is not an object',
+      ['--set-json', 'networkPolicy.streamEgress=[{"to":["10.0.0.0/8"]}]'],
+    ],
   ])('rejects %s through values.schema.json', async (_what, args) => {
     const result = await helm(['template', 'audit', CHART, '-f', valuesFile('required'), ...args]);
     expect(result.code).not.toBe(0);
@@ -353,7 +387,11 @@ describe('Helm chart helm/auditlog', () => {
     });
 
     it('restricts traffic with a NetworkPolicy and keeps PDBs for the HTTP apps', () => {
-      expect(ofKind(objects, 'NetworkPolicy')).toHaveLength(1);
+      expect(
+        ofKind(objects, 'NetworkPolicy')
+          .map((o) => o.metadata.name)
+          .sort(),
+      ).toEqual(['audit-auditlog', 'audit-auditlog-stream-egress']);
       expect(ofKind(objects, 'PodDisruptionBudget').map((o) => o.metadata.name)).toEqual(
         expect.arrayContaining([
           'audit-auditlog-ingest',
@@ -506,6 +544,191 @@ describe('Helm chart helm/auditlog', () => {
     expect(byName(opened, 'ConfigMap', 'audit-auditlog').data).toMatchObject({
       EGRESS_ALLOW_PRIVATE: 'true',
       EGRESS_ALLOWED_CIDRS: '10.20.0.0/16,fd00:12::/32',
+    });
+  });
+
+  describe('SIEM access: keys, tail settings, stream egress', () => {
+    const KEYS_FILE = '/etc/auditlog/siem-api-keys/siem-api-keys';
+    const containerOf = (objects: KubeObject[], name: string): Container =>
+      podSpec(byName(objects, 'Deployment', `audit-auditlog-${name}`)).containers[0];
+    const configOf = (objects: KubeObject[]) =>
+      byName(objects, 'ConfigMap', 'audit-auditlog').data ?? {};
+    interface EgressRule {
+      to?: Array<Record<string, unknown>>;
+      ports?: Array<{ port: number | string; endPort?: number; protocol?: string }>;
+    }
+    interface Policy {
+      podSelector: { matchLabels: Record<string, string> };
+      policyTypes: string[];
+      egress: EgressRule[];
+    }
+    const policyOf = (objects: KubeObject[], name: string) =>
+      byName(objects, 'NetworkPolicy', name).spec as unknown as Policy;
+
+    it('gives every process the tail settings and the stream retry bound, defaults first', async () => {
+      const defaults = await render(['required']);
+      expect(configOf(defaults)).toMatchObject({
+        TAIL_SETTLE_SECONDS: '2',
+        TAIL_MAX_PAGE_SIZE: '1000',
+        TAIL_MAX_WRITE_SECONDS: '60',
+        STREAM_RETRY_MAX_SECONDS: '300',
+      });
+      const set = await render(['required', 'siem']);
+      expect(configOf(set)).toMatchObject({
+        TAIL_SETTLE_SECONDS: '5',
+        TAIL_MAX_PAGE_SIZE: '500',
+        TAIL_MAX_WRITE_SECONDS: '120',
+        STREAM_RETRY_MAX_SECONDS: '900',
+      });
+      // The writers (ingest), the readers (query, export) and the stream worker read one ConfigMap.
+      for (const name of ['ingest', 'query', 'export', 'export-worker', 'maintenance']) {
+        expect(containerOf(set, name).envFrom).toContainEqual({
+          configMapRef: { name: 'audit-auditlog' },
+        });
+      }
+      const before = (
+        byName(defaults, 'Deployment', 'audit-auditlog-ingest').spec as {
+          template: { metadata: { annotations: Record<string, string> } };
+        }
+      ).template.metadata.annotations;
+      const after = (
+        byName(
+          await render(['required'], ['--set', 'tail.settleSeconds=3']),
+          'Deployment',
+          'audit-auditlog-ingest',
+        ).spec as { template: { metadata: { annotations: Record<string, string> } } }
+      ).template.metadata.annotations;
+      expect(after['checksum/config']).not.toBe(before['checksum/config']);
+    });
+
+    it('mounts no SIEM keys by default', async () => {
+      const objects = await render(['required']);
+      for (const deployment of ofKind(objects, 'Deployment')) {
+        const [container] = podSpec(deployment).containers;
+        expect(container.env?.map((e) => e.name)).not.toContain('SIEM_API_KEYS_FILE');
+        expect(podSpec(deployment).volumes?.map((v) => v.name)).not.toContain('siem-api-keys');
+      }
+      expect(firstOf(ofKind(objects, 'Secret'), 'Secret').stringData).not.toHaveProperty(
+        'siem-api-keys',
+      );
+    });
+
+    it('mounts the SIEM keys as a file into the query pods only', async () => {
+      const objects = await render(['required', 'siem']);
+      expect(firstOf(ofKind(objects, 'Secret'), 'Secret').stringData?.['siem-api-keys']).toBe(
+        [
+          'splunk:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae:*',
+          'wazuh:fcde2b2edba56bf408601fb721fe9b5c338d10ee429ea04fae5511b68fbf8fb9:acme',
+          '',
+        ].join('\n'),
+      );
+      const query = containerOf(objects, 'query');
+      expect(query.env).toContainEqual({ name: 'SIEM_API_KEYS_FILE', value: KEYS_FILE });
+      expect(query.env?.map((e) => e.name)).not.toContain('SIEM_API_KEYS');
+      expect(query.volumeMounts).toContainEqual({
+        name: 'siem-api-keys',
+        mountPath: path.posix.dirname(KEYS_FILE),
+        readOnly: true,
+      });
+      expect(podSpec(byName(objects, 'Deployment', 'audit-auditlog-query')).volumes).toContainEqual(
+        {
+          name: 'siem-api-keys',
+          secret: {
+            secretName: 'audit-auditlog',
+            items: [{ key: 'siem-api-keys', path: path.posix.basename(KEYS_FILE) }],
+          },
+        },
+      );
+      for (const name of ['ingest', 'export', 'export-worker', 'maintenance']) {
+        expect(containerOf(objects, name).env?.map((e) => e.name)).not.toContain(
+          'SIEM_API_KEYS_FILE',
+        );
+        expect(
+          podSpec(byName(objects, 'Deployment', `audit-auditlog-${name}`)).volumes?.map(
+            (v) => v.name,
+          ),
+        ).not.toContain('siem-api-keys');
+      }
+    });
+
+    it('reads the SIEM keys from siemKeys.existingSecret', async () => {
+      const objects = await render(['required', 'existing-secrets']);
+      expect(containerOf(objects, 'query').env).toContainEqual({
+        name: 'SIEM_API_KEYS_FILE',
+        value: KEYS_FILE,
+      });
+      expect(podSpec(byName(objects, 'Deployment', 'audit-auditlog-query')).volumes).toContainEqual(
+        {
+          name: 'siem-api-keys',
+          secret: {
+            secretName: 'auditlog-siem-keys',
+            items: [{ key: 'siem-api-keys', path: 'siem-api-keys' }],
+          },
+        },
+      );
+      // Keys set next to an existing Secret are not copied into the chart's own.
+      const both = await render(
+        ['required', 'existing-secrets'],
+        ['--set', 'siemKeys.keys=splunk:abc:*'],
+      );
+      expect(ofKind(both, 'Secret')).toEqual([]);
+    });
+
+    it('opens the usual SIEM ports to the stream worker only, by default to any destination', async () => {
+      const objects = await render(['required']);
+      const stream = policyOf(objects, 'audit-auditlog-stream-egress');
+      expect(stream.podSelector.matchLabels).toEqual({
+        'app.kubernetes.io/name': 'auditlog',
+        'app.kubernetes.io/instance': 'audit',
+        'app.kubernetes.io/component': 'maintenance',
+      });
+      // Egress only: the worker's ingress stays as the shared policy says.
+      expect(stream.policyTypes).toEqual(['Egress']);
+      expect(stream.egress).toEqual([
+        {
+          ports: [443, 8088, 514, 6514, 9200].map((port) => ({ port, protocol: 'TCP' })),
+        },
+      ]);
+      // The shared policy, for every pod, is unchanged: DNS, then anywhere.
+      const shared = policyOf(objects, 'audit-auditlog');
+      expect(shared.podSelector.matchLabels).not.toHaveProperty('app.kubernetes.io/component');
+      expect(shared.egress).toEqual([
+        {
+          ports: [
+            { port: 53, protocol: 'UDP' },
+            { port: 53, protocol: 'TCP' },
+          ],
+        },
+        {},
+      ]);
+    });
+
+    it('passes the stream egress rules as set and keeps the other pods to egressTo', async () => {
+      const objects = await render(['required', 'siem']);
+      expect(policyOf(objects, 'audit-auditlog-stream-egress').egress).toEqual([
+        { to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ port: 6514, protocol: 'TCP' }] },
+        {
+          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'splunk' } } }],
+          ports: [
+            { port: 8088, protocol: 'TCP' },
+            { port: 9000, endPort: 9010, protocol: 'TCP' },
+          ],
+        },
+      ]);
+      expect(policyOf(objects, 'audit-auditlog').egress.at(-1)).toEqual({
+        to: [{ ipBlock: { cidr: '10.0.0.0/8' } }],
+      });
+    });
+
+    it.each<[string, string[]]>([
+      ['an empty streamEgress', ['--set-json', 'networkPolicy.streamEgress=[]']],
+      ['the maintenance worker off', ['--set', 'maintenance.enabled=false']],
+      ['NetworkPolicies off', ['--set', 'networkPolicy.enabled=false']],
+    ])('renders no stream egress policy with %s', async (_what, extra) => {
+      const objects = await render(['required'], extra);
+      expect(ofKind(objects, 'NetworkPolicy').map((o) => o.metadata.name)).not.toContain(
+        'audit-auditlog-stream-egress',
+      );
     });
   });
 

@@ -73,6 +73,9 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "auditlog.viewerTokensSecret" -}}
 {{- default (include "auditlog.secretName" .) .Values.viewerTokens.existingSecret -}}
 {{- end -}}
+{{- define "auditlog.siemKeysSecret" -}}
+{{- default (include "auditlog.secretName" .) .Values.siemKeys.existingSecret -}}
+{{- end -}}
 
 {{/*
 Origins of the Ingress hosts that route /console/ to the query app (a Prefix path that
