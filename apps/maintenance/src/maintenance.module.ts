@@ -18,11 +18,16 @@ import { DigestSealingService, INTEGRITY_KEYS } from './integrity/digest-sealing
 import { MaintenanceQueue } from './maintenance-queue.service';
 import { MaintenanceProcessor } from './maintenance.processor';
 import { RetentionSweepJob } from './retention/retention-sweep.job';
+import { StreamRunner } from './streams/stream-runner.service';
+import { StreamSenders } from './streams/stream-senders';
+import { StreamTestProcessor } from './streams/stream-test.processor';
+import { StreamRepository } from '@auditlog/streams';
 
 /**
  * The maintenance worker: no public HTTP, one BullMQ worker running the background jobs
  * (digest sealing, retention sweep, export expiry and lost-job checks) that job schedulers
- * on the maintenance queue produce, plus an internal health port.
+ * on the maintenance queue produce, the SIEM stream deliveries and their test deliveries,
+ * plus an internal health port.
  */
 @Module({})
 export class MaintenanceModule {
@@ -53,6 +58,10 @@ export class MaintenanceModule {
         MaintenanceQueue,
         MaintenanceProcessor,
         MaintenanceHealthServer,
+        StreamRepository,
+        StreamSenders,
+        StreamRunner,
+        StreamTestProcessor,
       ],
     };
   }

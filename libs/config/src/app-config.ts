@@ -187,6 +187,8 @@ export interface StreamsConfig {
   secretKeys: StreamSecretKey[];
   /** Accept `http://` destination URLs (`STREAM_DESTINATIONS_ALLOW_HTTP`); default https only. */
   allowPlainHttp: boolean;
+  /** The longest wait between two attempts of a failing stream (STREAM_RETRY_MAX_SECONDS). */
+  retryMaxMs: number;
 }
 
 export interface AppConfig {

@@ -482,4 +482,11 @@ export class EnvSchema {
   @Transform(toBool)
   @IsBoolean()
   STREAM_DESTINATIONS_ALLOW_HTTP?: boolean;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  STREAM_RETRY_MAX_SECONDS?: number;
 }

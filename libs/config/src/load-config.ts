@@ -255,6 +255,7 @@ export function loadConfig(app: AppName, rawEnv: Env = process.env): AppConfig {
     streams: {
       secretKeys: streamSecretKeys,
       allowPlainHttp: env.STREAM_DESTINATIONS_ALLOW_HTTP ?? false,
+      retryMaxMs: (env.STREAM_RETRY_MAX_SECONDS ?? 300) * 1000,
     },
   };
 }

@@ -40,6 +40,8 @@ export const STREAM_MAPPINGS = {
         last_error: note,
         last_error_at: date,
         failing_since: date,
+        dead_letters: opaque,
+        lag_seconds: { type: 'float' },
       },
     },
   },

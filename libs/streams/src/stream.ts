@@ -45,6 +45,21 @@ export interface StreamState {
   last_error?: string;
   last_error_at?: string;
   failing_since?: string;
+  /** The batches skipped under `on_rejected: dead_letter`, newest last (the last 20). */
+  dead_letters?: DeadLetter[];
+  /** Age of the oldest undelivered event when the runner last looked (seconds). */
+  lag_seconds?: number;
+}
+
+/** A batch the destination rejected and the stream skipped. */
+export interface DeadLetter {
+  at: string;
+  status?: number;
+  error: string;
+  count: number;
+  /** The first and last event of the batch (company_id, id), in tail order. */
+  first: { company_id: string; id: string };
+  last: { company_id: string; id: string };
 }
 
 export type Stream = StreamDefinition & { state: StreamState };

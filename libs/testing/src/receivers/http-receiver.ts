@@ -77,6 +77,7 @@ function decode(raw: Buffer, encoding: string | undefined): Buffer {
 export async function startHttpReceiver<T>(
   handler: ProtocolHandler<T>,
   errorBody: (status: number) => unknown,
+  listenPort = 0,
 ): Promise<HttpReceiver<T>> {
   const received: T[] = [];
   const requests: ReceivedRequest[] = [];
@@ -126,7 +127,7 @@ export async function startHttpReceiver<T>(
     });
   });
   server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -12,6 +12,8 @@ export interface WebhookReceiverOptions {
   toleranceSeconds?: number;
   /** Only this path is served (default: any). */
   path?: string;
+  /** Listen on this port (default: a free one), e.g. to come back where a sender expects. */
+  port?: number;
 }
 
 /**
@@ -79,5 +81,6 @@ export function startWebhookReceiver(
       return { status: 415, body: { error: `unsupported Content-Type ${type}` } };
     },
     (status) => ({ error: `scripted ${status}` }),
+    options.port,
   );
 }

@@ -1,0 +1,72 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@auditlog/config';
+import {
+  assertHostAllowed,
+  assertUrlAllowed,
+  createEgressPolicy,
+  createGuardedLookup,
+  type EgressPolicy,
+} from '@auditlog/egress';
+import {
+  createDestination,
+  type Destination,
+  type DestinationConfig,
+} from '@auditlog/stream-destinations';
+import { StreamRepository, type StoredStream } from '@auditlog/streams';
+
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * Destinations with their secrets decrypted, one per stream, rebuilt when the stream's
+ * definition changes. Every connection goes through the egress guard.
+ */
+@Injectable()
+export class StreamSenders {
+  private readonly open = new Map<string, { updatedAt: string; destination: Destination }>();
+  private readonly policy: EgressPolicy;
+  private readonly lookup;
+
+  constructor(
+    private readonly repository: StreamRepository,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.policy = createEgressPolicy(config.egress);
+    this.lookup = createGuardedLookup(this.policy);
+  }
+
+  /**
+   * A sender for one use (the test delivery): the caller closes it. Throws
+   * EgressRefusedError for a literal address the policy refuses (names are checked by the
+   * lookup at connect time).
+   */
+  create(config: DestinationConfig): Destination {
+    if (config.type === 'syslog') assertHostAllowed(config.host, this.policy);
+    else
+      assertUrlAllowed(
+        config.type === 'datadog'
+          ? (config.site_url ?? 'https://http-intake.logs.datadoghq.com')
+          : config.url,
+        this.policy,
+      );
+    return createDestination(config, { lookup: this.lookup, timeoutMs: REQUEST_TIMEOUT_MS });
+  }
+
+  async for(stream: StoredStream): Promise<Destination> {
+    const cached = this.open.get(stream.id);
+    if (cached?.updatedAt === stream.updated_at) return cached.destination;
+    if (cached) await cached.destination.close().catch(() => undefined);
+    const destination = this.create(this.repository.decryptDestination(stream));
+    this.open.set(stream.id, { updatedAt: stream.updated_at, destination });
+    return destination;
+  }
+
+  async close(streamId: string): Promise<void> {
+    const cached = this.open.get(streamId);
+    this.open.delete(streamId);
+    await cached?.destination.close().catch(() => undefined);
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.open.keys()].map((id) => this.close(id)));
+  }
+}
