@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import {
@@ -15,6 +17,22 @@ import {
 import { StreamRepository, type StoredStream } from '@auditlog/streams';
 
 const REQUEST_TIMEOUT_MS = 30_000;
+/** The appliance's version in CEF headers and ECS `observer.version`: its package's. */
+function productVersion(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      const found = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (found.name === 'auditlog' && found.version) return found.version;
+    } catch {
+      // not here: look further up
+    }
+  }
+  return '0.0.0';
+}
+const PRODUCT_VERSION = productVersion();
 
 /**
  * Destinations with their secrets decrypted, one per stream, rebuilt when the stream's
@@ -48,7 +66,11 @@ export class StreamSenders {
           : config.url,
         this.policy,
       );
-    return createDestination(config, { lookup: this.lookup, timeoutMs: REQUEST_TIMEOUT_MS });
+    return createDestination(config, {
+      lookup: this.lookup,
+      timeoutMs: REQUEST_TIMEOUT_MS,
+      productVersion: PRODUCT_VERSION,
+    });
   }
 
   async for(stream: StoredStream): Promise<Destination> {
