@@ -10,10 +10,11 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client } from '@opensearch-project/opensearch';
-import { EVENT_MAPPINGS, eventDocumentId, eventSort } from '@auditlog/opensearch';
+import { EVENT_MAPPINGS, eventDocumentId } from '@auditlog/opensearch';
 import { parseCount } from '../report/args';
 import { markdownTable } from '../report/markdown';
 import { round } from '../report/stats';
+import { INDEX_SORT } from '../query/cases';
 import { benchEvent } from '../query/dataset';
 import { openSearchCpuMicros } from './cpu';
 
@@ -31,12 +32,6 @@ const BATCH = 100;
 const OPENSEARCH_URL = process.env.OPENSEARCH_URL ?? 'http://127.0.0.1:9200';
 const PREFIX = `bench-index-sort-${randomBytes(3).toString('hex')}`;
 const log = (line: string) => process.stdout.write(`${line}\n`);
-
-/** The index sort that matches the newest-first list order exactly, so pages can stop early. */
-const INDEX_SORT = {
-  'sort.field': eventSort('desc').map((clause) => Object.keys(clause)[0]),
-  'sort.order': eventSort('desc').map((clause) => Object.values(clause)[0]),
-};
 
 interface Side {
   name: string;

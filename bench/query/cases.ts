@@ -68,3 +68,34 @@ export function directRequest(
     },
   };
 }
+
+/** The index sort that matches the newest-first list order exactly (ADR 0034). */
+export const INDEX_SORT = {
+  'sort.field': eventSort('desc').map((clause) => Object.keys(clause)[0]),
+  'sort.order': eventSort('desc').map((clause) => Object.values(clause)[0]),
+};
+
+/**
+ * Makes the events indices of `prefix` created from now on sorted newest first: a
+ * template of higher priority than the app's, with the app's settings and mappings.
+ */
+export async function sortNewIndices(client: Client, prefix: string): Promise<void> {
+  const name = new IndexNames(prefix).eventsTemplate;
+  const { body } = await client.indices.getIndexTemplate({ name });
+  const source = body.index_templates[0].index_template as unknown as {
+    index_patterns: string[];
+    priority: number;
+    template: { settings?: { index?: Record<string, unknown> } };
+  };
+  await client.indices.putIndexTemplate({
+    name: `${name}-sorted`,
+    body: {
+      index_patterns: source.index_patterns,
+      priority: source.priority + 1,
+      template: {
+        ...source.template,
+        settings: { index: { ...source.template.settings?.index, ...INDEX_SORT } },
+      },
+    },
+  });
+}

@@ -1,6 +1,6 @@
 /**
- * `npm run bench:query [-- --events N --iterations N --keep --prefix P --out f.json]`: p50/p95/p99 latency
- * of typical owner queries through the query API next to the same OpenSearch query sent
+ * `npm run bench:query [-- --events N --iterations N --keep --prefix P --index-sort --out f.json]`:
+ * p50/p95/p99 latency of typical owner queries through the query API next to the same OpenSearch query sent
  * directly, in the same run, on the same node. Default 200,000 events (the 1M target:
  * `--events 1000000`).
  */
@@ -16,7 +16,7 @@ import { parseCount } from '../report/args';
 import { markdownTable } from '../report/markdown';
 import type { QueryResult } from '../report/results';
 import { summarize } from '../report/stats';
-import { cases, directSearch } from './cases';
+import { cases, directSearch, sortNewIndices } from './cases';
 import { ensureDataset } from './dataset';
 
 const { values: args } = parseArgs({
@@ -26,6 +26,7 @@ const { values: args } = parseArgs({
     days: { type: 'string', default: '30' },
     prefix: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    'index-sort': { type: 'boolean', default: false },
     port: { type: 'string', default: '3912' },
     out: { type: 'string' },
   },
@@ -63,6 +64,8 @@ async function main(): Promise<void> {
   );
   const app = await startQueryApp();
   try {
+    // A layout experiment (ADR 0034): the data set's indices sorted newest first.
+    if (args['index-sort']) await sortNewIndices(client, PREFIX);
     const now = await ensureDataset(client, PREFIX, EVENTS, DAYS, log);
     const token = jwt.sign({ sub: 'bench', company_id: 'acme', roles: ['company_owner'] }, SECRET, {
       algorithm: 'HS256',
