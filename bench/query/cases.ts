@@ -82,7 +82,9 @@ export const INDEX_SORT = {
 export async function sortNewIndices(client: Client, prefix: string): Promise<void> {
   const name = new IndexNames(prefix).eventsTemplate;
   const { body } = await client.indices.getIndexTemplate({ name });
-  const source = body.index_templates[0].index_template as unknown as {
+  const found = body.index_templates[0];
+  if (!found) throw new Error(`index template ${name} is missing: start the app first`);
+  const source = found.index_template as unknown as {
     index_patterns: string[];
     priority: number;
     template: { settings?: { index?: Record<string, unknown> } };
