@@ -1,6 +1,6 @@
 /**
- * `npm run bench:query [-- --events N --iterations N --keep --prefix P --out f.json]`: p50/p95/p99 latency
- * of typical owner queries through the query API next to the same OpenSearch query sent
+ * `npm run bench:query [-- --events N --iterations N --keep --prefix P --index-sort --out f.json]`:
+ * p50/p95/p99 latency of typical owner queries through the query API next to the same OpenSearch query sent
  * directly, in the same run, on the same node. Default 200,000 events (the 1M target:
  * `--events 1000000`).
  */
@@ -10,13 +10,13 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client } from '@opensearch-project/opensearch';
 import jwt from 'jsonwebtoken';
-import { parseEventFilters, type QueryParams } from '@auditlog/events';
-import { buildEventQuery, eventSort, IndexNames } from '@auditlog/opensearch';
+import type { QueryParams } from '@auditlog/events';
 import { type AppProcess, dropPrefix, startProcess } from '@auditlog/testing';
 import { parseCount } from '../report/args';
 import { markdownTable } from '../report/markdown';
 import type { QueryResult } from '../report/results';
 import { summarize } from '../report/stats';
+import { cases, directSearch, sortNewIndices } from './cases';
 import { ensureDataset } from './dataset';
 
 const { values: args } = parseArgs({
@@ -26,6 +26,7 @@ const { values: args } = parseArgs({
     days: { type: 'string', default: '30' },
     prefix: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    'index-sort': { type: 'boolean', default: false },
     port: { type: 'string', default: '3912' },
     out: { type: 'string' },
   },
@@ -38,26 +39,7 @@ const PREFIX = args.prefix ?? `bench-query-${randomBytes(3).toString('hex')}`;
 const OPENSEARCH_URL = process.env.OPENSEARCH_URL ?? 'http://127.0.0.1:9200';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECRET = randomBytes(32).toString('base64url');
-const DAY = 86_400_000;
 const log = (line: string) => process.stdout.write(`${line}\n`);
-
-interface Case {
-  name: string;
-  params: QueryParams;
-  /** Pages to follow with the cursor before the measured request (deep paging). */
-  depth?: number;
-}
-
-function cases(now: number): Case[] {
-  const since = (days: number) => new Date(now - days * DAY).toISOString();
-  return [
-    { name: 'last 24 h', params: {} },
-    { name: '30 days, one actor', params: { from: since(30), actor_id: 'user-7' } },
-    { name: '7 days, action prefix', params: { from: since(7), action: 'flow.*' } },
-    { name: '7 days, free text', params: { from: since(7), q: 'payment rollback' } },
-    { name: '30 days, page 50 (cursor)', params: { from: since(30) }, depth: 49 },
-  ];
-}
 
 function startQueryApp(): Promise<AppProcess> {
   return startProcess(
@@ -77,12 +59,13 @@ function startQueryApp(): Promise<AppProcess> {
 
 async function main(): Promise<void> {
   const client = new Client({ node: OPENSEARCH_URL });
-  const names = new IndexNames(PREFIX);
   log(
     `query benchmark: ${EVENTS} events over ${DAYS} days, prefix ${PREFIX}, ${ITERATIONS} iterations per query`,
   );
   const app = await startQueryApp();
   try {
+    // A layout experiment (ADR 0034): the data set's indices sorted newest first.
+    if (args['index-sort']) await sortNewIndices(client, PREFIX);
     const now = await ensureDataset(client, PREFIX, EVENTS, DAYS, log);
     const token = jwt.sign({ sub: 'bench', company_id: 'acme', roles: ['company_owner'] }, SECRET, {
       algorithm: 'HS256',
@@ -101,23 +84,8 @@ async function main(): Promise<void> {
         next_cursor: string | null;
       };
     };
-    const direct = async (params: QueryParams, after?: Array<string | number>) => {
-      const parsed = parseEventFilters(params);
-      if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-      const { body } = await client.search({
-        index: names.eventsPattern,
-        ignore_unavailable: true,
-        allow_no_indices: true,
-        body: {
-          size: 101,
-          track_total_hits: 10_000,
-          query: buildEventQuery('acme', parsed.filters),
-          sort: eventSort(parsed.filters.sort),
-          ...(after ? { search_after: after } : {}),
-        },
-      });
-      return body.hits.hits as Array<{ sort: Array<string | number> }>;
-    };
+    const direct = async (params: QueryParams, after?: Array<string | number>) =>
+      (await directSearch(client, PREFIX, params, after)).hits;
 
     const results: QueryResult['cases'] = [];
     for (const benchCase of cases(now)) {

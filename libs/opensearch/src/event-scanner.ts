@@ -21,8 +21,8 @@ interface Hit {
 
 /**
  * Reads every event of one company matching the filters, in the filters' sort order, from
- * a point in time with `search_after`: one consistent snapshot, one page in memory at a
- * time, however many events match.
+ * a point in time with `search_after`: one consistent snapshot, at most two pages in
+ * memory, however many events match.
  */
 @Injectable()
 export class EventScanner {
@@ -43,7 +43,11 @@ export class EventScanner {
     return body.count;
   }
 
-  /** Pages of matching events; the point in time is closed however the loop ends. */
+  /**
+   * Pages of matching events; the point in time is closed however the loop ends. The next
+   * page is requested before the current one is handed out, so OpenSearch reads it while
+   * the consumer formats this one: at most two pages are in memory.
+   */
   async *scan(
     companyId: string,
     filters: EventFilters,
@@ -53,29 +57,43 @@ export class EventScanner {
     const pitId = await this.openPit(filters, keepAlive);
     // A point in time over no index at all is an error in OpenSearch; nothing matches.
     if (!pitId) return;
+    const page = (after?: Array<string | number>) =>
+      this.page(pitId, keepAlive, companyId, filters, options.batchSize, after);
+    let next: Promise<Hit[]> | undefined = page();
     try {
-      let after: Array<string | number> | undefined;
-      for (;;) {
-        const { body } = await this.client.search({
-          body: {
-            pit: { id: pitId, keep_alive: keepAlive },
-            size: options.batchSize,
-            track_total_hits: false,
-            query: buildEventQuery(companyId, filters),
-            sort: eventSort(filters.sort, filters.timeField),
-            ...(after ? { search_after: after } : {}),
-          },
-        });
-        const hits = body.hits.hits as Hit[];
-        if (hits.length === 0) return;
-        yield hits.map((hit) => hit._source);
+      while (next) {
+        const hits: Hit[] = await next;
         const last = hits.at(-1);
-        if (last === undefined || hits.length < options.batchSize) return;
-        after = last.sort;
+        next = last && hits.length === options.batchSize ? page(last.sort) : undefined;
+        // A consumer that stops early must not leave the prefetch's failure unhandled.
+        next?.catch(() => undefined);
+        if (hits.length > 0) yield hits.map((hit) => hit._source);
       }
     } finally {
+      await next?.catch(() => undefined);
       await this.client.deletePit({ body: { pit_id: [pitId] } }).catch(() => undefined);
     }
+  }
+
+  private async page(
+    pitId: string,
+    keepAlive: string,
+    companyId: string,
+    filters: EventFilters,
+    size: number,
+    after?: Array<string | number>,
+  ): Promise<Hit[]> {
+    const { body } = await this.client.search({
+      body: {
+        pit: { id: pitId, keep_alive: keepAlive },
+        size,
+        track_total_hits: false,
+        query: buildEventQuery(companyId, filters),
+        sort: eventSort(filters.sort, filters.timeField),
+        ...(after ? { search_after: after } : {}),
+      },
+    });
+    return body.hits.hits as Hit[];
   }
 
   private indexPatterns(filters: EventFilters): string[] {
