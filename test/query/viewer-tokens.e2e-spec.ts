@@ -313,7 +313,7 @@ describe('viewer tokens and viewer sessions (query API)', () => {
       expect(jwtSession.body).toMatchObject({
         subject: 'owner@acme',
         company_id: 'acme',
-        permissions: ['view', 'export'],
+        permissions: ['view', 'export', 'tail'],
         filters: {},
         via: 'jwt',
       });
