@@ -52,5 +52,5 @@ export function createRedisConnection(config: RedisConfig, behaviour: RedisBehav
 function withoutUnset(options: RedisOptions): RedisOptions {
   return Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== undefined),
-  ) as RedisOptions;
+  );
 }
