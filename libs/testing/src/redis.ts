@@ -130,8 +130,15 @@ export async function startSentinelGroup(name = 'auditlog'): Promise<SentinelGro
   const binary = findExecutable('redis-server');
   if (!binary) throw new Error('redis-server is not installed (npm run services:up installs it)');
   const dir = mkdtempSync(join(tmpdir(), 'auditlog-sentinel-'));
-  const master = throwawayRedis(await freePort());
-  const replica = throwawayRedis(await freePort(), ['--replicaof', HOST, String(master.port)]);
+  // The replica's initial sync writes an RDB file: into the group's dir, not the cwd.
+  const master = throwawayRedis(await freePort(), ['--dir', dir]);
+  const replica = throwawayRedis(await freePort(), [
+    '--dir',
+    dir,
+    '--replicaof',
+    HOST,
+    String(master.port),
+  ]);
   const sentinelPorts = [await freePort(), await freePort(), await freePort()];
   const sentinels: ChildProcess[] = [];
   const stop = async (): Promise<void> => {
