@@ -153,6 +153,8 @@ describe('two replicas of everything on a three-node cluster and Redis with Sent
       EXPORT_JOB_LOCK_SECONDS: '4',
       EXPORT_MAINTENANCE_INTERVAL_SECONDS: '2',
       EXPORT_SCAN_BATCH_SIZE: '2000',
+      // Every job of the failover test at once, beyond the default per-company limit.
+      EXPORT_MAX_CONCURRENT_PER_COMPANY: '10',
     });
     expect(setup.env.OPENSEARCH_URL?.split(',')).toHaveLength(3);
     expect(setup.env.OPENSEARCH_INDEX_REPLICAS).toBe('1');
