@@ -50,7 +50,5 @@ export function createRedisConnection(config: RedisConfig, behaviour: RedisBehav
 }
 
 function withoutUnset(options: RedisOptions): RedisOptions {
-  return Object.fromEntries(
-    Object.entries(options).filter(([, value]) => value !== undefined),
-  );
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 }
