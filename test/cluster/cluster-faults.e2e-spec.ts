@@ -136,6 +136,14 @@ describe('two replicas of everything on a three-node cluster and Redis with Sent
     return seen;
   };
 
+  /** The record can say `completed` a moment before the worker's log line arrives. */
+  const loggedCompletions = async (id: string, atLeast: number): Promise<string[]> => {
+    await waitFor(() => Promise.resolve((completions().get(id) ?? []).length >= atLeast), {
+      timeoutMs: 15_000,
+    }).catch(() => undefined);
+    return completions().get(id) ?? [];
+  };
+
   const filesOf = (id: string) => fs.readdirSync(exportDir).filter((name) => name.startsWith(id));
 
   let seededUntil: string;
@@ -280,7 +288,7 @@ describe('two replicas of everything on a three-node cluster and Redis with Sent
       `export worker: SIGKILLed worker-${busy + 1} at ${running.rows} of ${ROWS} rows; the other completed the job ${seconds(Date.now() - killedAt)} later`,
     );
     expect(record).toMatchObject({ status: 'completed', rows: ROWS, error: null });
-    expect(completions().get(id)).toEqual([`worker-${2 - busy}`]);
+    expect(await loggedCompletions(id, 1)).toEqual([`worker-${2 - busy}`]);
     expect(filesOf(id)).toEqual([`${id}.csv`]);
 
     // Two workers again for what follows.
@@ -342,7 +350,11 @@ describe('two replicas of everything on a three-node cluster and Redis with Sent
     const done = completions();
     for (const record of records) {
       expect(['completed', 'failed']).toContain(record.status);
-      const runs = (done.get(record.id) ?? []).length - (before.get(record.id) ?? []).length;
+      const earlier = (before.get(record.id) ?? []).length;
+      const runs =
+        record.status === 'completed'
+          ? (await loggedCompletions(record.id, earlier + 1)).length - earlier
+          : (done.get(record.id) ?? []).length - earlier;
       if (record.status === 'completed') {
         expect(record.rows).toBe(ROWS);
         expect(runs).toBe(1);
