@@ -87,6 +87,12 @@ function layoutOf(paths: ServicePaths, state: Pick<ClusterState, 'version'>, nam
   return nodeLayout(path.join(paths.servicesDir, 'opensearch-cluster', name), state.version);
 }
 
+function firstNode(state: ClusterState): ClusterNodeState {
+  const [first] = state.nodes;
+  if (!first) throw new Error('the cluster state lists no node');
+  return first;
+}
+
 function nodeRuns(node: ClusterNodeState): node is ClusterNodeState & { pid: number } {
   return node.pid !== null && isProcessRunning(node.pid, OPENSEARCH_PROCESS_MARKER);
 }
@@ -167,16 +173,17 @@ async function startMembers(
   const members = state.nodes.filter((node) => names.includes(node.name));
   const launches = [];
   for (const node of members) launches.push(await spawnMember(paths, state, node, log));
-  const probe = state.nodes.find((node) => !names.includes(node.name)) ?? members[0];
+  // A member that kept running sees the others join; without one, every starter checks.
+  const probe = state.nodes.find((node) => !names.includes(node.name));
   const pids = await awaitStartup(
     launches,
     async () => {
       for (const node of members) if (!(await isWhole(node.url, state.nodes.length))) return false;
-      return isWhole(probe.url, state.nodes.length);
+      return !probe || isWhole(probe.url, state.nodes.length);
     },
     log,
   );
-  members.forEach((node, index) => (node.pid = pids[index]));
+  members.forEach((node, index) => (node.pid = pids[index] ?? null));
   state.startedAt = new Date().toISOString();
   writeClusterState(paths, state);
 }
@@ -227,11 +234,12 @@ export async function provisionCluster(
   const previous = readClusterState(paths);
   if (previous && previous.nodes.length === size) {
     const stopped = previous.nodes.filter((node) => !nodeRuns(node)).map((node) => node.name);
-    if (stopped.length === 0 && (await isWhole(previous.nodes[0].url, size))) {
+    const first = firstNode(previous);
+    if (stopped.length === 0 && (await isWhole(first.url, size))) {
       log(`opensearch: reused cluster of ${size} at ${describeUrls(previous)}`);
       return {
         urls: previous.nodes.map((node) => node.url),
-        ismAvailable: await hasPlugin(previous.nodes[0].url, 'opensearch-index-management'),
+        ismAvailable: await hasPlugin(first.url, 'opensearch-index-management'),
         outcome: 'reused',
       };
     }
@@ -351,7 +359,7 @@ export async function describeCluster(paths: ServicePaths): Promise<string[]> {
   const state = readClusterState(paths);
   if (!state) return [];
   const running = state.nodes.filter(nodeRuns);
-  const health = running.length > 0 ? await healthFrom(running[0].url) : undefined;
+  const health = running[0] ? await healthFrom(running[0].url) : undefined;
   return [
     `opensearch cluster: ${running.length} of ${state.nodes.length} nodes running (${state.version}, heap ${state.heap} each)` +
       (health ? `, health: ${health.status}, ${health.number_of_nodes} joined` : ''),

@@ -115,7 +115,9 @@ export async function awaitStartup(
     }
     if (Date.now() > deadline) {
       killAll();
-      failStartup(nodes[0].layout, log, `did not get healthy within ${timeoutMs / 1000}s`);
+      const [first] = nodes;
+      if (first) failStartup(first.layout, log, `did not get healthy within ${timeoutMs / 1000}s`);
+      throw new Error(`OpenSearch did not get healthy within ${timeoutMs / 1000}s`);
     }
     await sleep(1000);
   }

@@ -114,7 +114,7 @@ async function launchNode(
     () => isOwnClusterHealthy(plan.url),
     log,
   );
-  const state: OpenSearchState = { ...plan, pid, startedAt: new Date().toISOString() };
+  const state: OpenSearchState = { ...plan, pid: pid ?? null, startedAt: new Date().toISOString() };
   writeOpenSearchState(paths.opensearchStateFile, state);
   return state;
 }

@@ -10,6 +10,10 @@ import {
   type SentinelGroup,
   startSentinelGroup,
   testClient,
+  cycle,
+  firstOf,
+  itemAt,
+  type TestEnvironment,
   testEnvironment,
   waitFor,
 } from '@auditlog/testing';
@@ -63,7 +67,7 @@ describe('two replicas of everything on a three-node cluster and Redis with Sent
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'auditlog-cluster-'));
   const exportDir = path.join(logDir, 'exports');
   let sentinel: SentinelGroup;
-  let setup: ReturnType<typeof testEnvironment>;
+  let setup: TestEnvironment<'any'>;
   let client: Client;
   let replicas: Replicas;
   const started: AppProcess[] = [];
@@ -74,7 +78,7 @@ describe('two replicas of everything on a three-node cluster and Redis with Sent
 
   const nextExportUrl = (() => {
     let next = 0;
-    return () => replicas.export[next++ % replicas.export.length].url;
+    return () => cycle(replicas.export, next++, 'export API').url;
   })();
 
   const readExport = async (id: string): Promise<ExportBody> => {
@@ -186,7 +190,7 @@ describe('two replicas of everything on a three-node cluster and Redis with Sent
 
   it('SIGKILL of the node holding the primary of today’s index: every acknowledged event stored once, reads answer, back to green', async () => {
     fleet = new ProducerFleet({
-      url: replicas.ingest[0].url,
+      url: firstOf(replicas.ingest, 'ingest').url,
       urls: replicas.ingest.map((ingest) => ingest.url),
       key: setup.keys.any.secret,
       producers: PRODUCERS,
@@ -281,7 +285,7 @@ describe('two replicas of everything on a three-node cluster and Redis with Sent
     );
     expect(busy).toBeGreaterThanOrEqual(0);
     const killedAt = Date.now();
-    await replicas['export-worker'][busy].kill('SIGKILL');
+    await itemAt(replicas['export-worker'], busy, 'export worker').kill('SIGKILL');
 
     const record = await ended(id, 240_000);
     figures.push(
@@ -300,7 +304,7 @@ describe('two replicas of everything on a three-node cluster and Redis with Sent
   it('Redis master SIGKILLed during export jobs and ingest: Sentinel promotes the replica, every job ends once, ingest keeps storing', async () => {
     const before = completions();
     fleet = new ProducerFleet({
-      url: replicas.ingest[0].url,
+      url: firstOf(replicas.ingest, 'ingest').url,
       urls: replicas.ingest.map((ingest) => ingest.url),
       key: setup.keys.any.secret,
       producers: PRODUCERS,

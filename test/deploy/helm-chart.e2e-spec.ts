@@ -475,7 +475,7 @@ describe('Helm chart helm/auditlog', () => {
       REDIS_TLS: 'true',
       REDIS_TLS_CA: '/etc/auditlog/redis-ca/ca.crt',
     });
-    const [secret] = ofKind(objects, 'Secret');
+    const secret = firstOf(ofKind(objects, 'Secret'), 'Secret');
     expect(secret.stringData).not.toHaveProperty('redis-url');
     expect(secret.stringData).toMatchObject({
       'redis-password': 'test-redis-password',

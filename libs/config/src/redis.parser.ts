@@ -7,7 +7,7 @@ export const DEFAULT_SENTINEL_NAME = 'mymaster';
 /** `host:port,host:port` (shape already checked by the schema). */
 export function parseSentinels(list: string): RedisSentinel[] {
   return list.split(',').map((entry) => {
-    const [host, port] = entry.trim().split(':');
+    const [host = '', port] = entry.trim().split(':');
     return { host, port: Number(port) };
   });
 }

@@ -137,8 +137,8 @@ export class ProducerFleet {
   }
 
   private target(): string {
-    const urls = this.options.urls;
-    return urls && urls.length > 0 ? urls[this.requests % urls.length] : this.url;
+    const urls = this.options.urls ?? [];
+    return urls[this.requests % urls.length] ?? this.url;
   }
 
   private async sendUntilStored(events: Array<Record<string, unknown>>): Promise<void> {
