@@ -18,9 +18,10 @@ const LIB_GRAPH = {
   catalog: ['events', 'opensearch'],
   'self-audit': ['events', 'opensearch', 'retention'],
   'integrity-store': ['config', 'integrity', 'opensearch'],
-  'export-jobs': ['config', 'events', 'opensearch'],
+  redis: ['config'],
+  'export-jobs': ['config', 'events', 'opensearch', 'redis'],
   auth: ['config', 'events', 'problem'],
-  platform: ['config', 'events', 'problem'],
+  platform: ['config', 'events', 'problem', 'redis'],
   egress: ['problem'],
   'stream-destinations': ['events', 'egress'],
   tail: ['config', 'events', 'opensearch', 'platform'],
@@ -34,6 +35,7 @@ const LIB_GRAPH = {
     'retention',
     'auth',
     'platform',
+    'redis',
   ],
 };
 const APPS = ['ingest', 'query', 'export', 'maintenance', 'setup', 'console'];

@@ -70,14 +70,24 @@ function buildConsoleWhenStale(): void {
     process.stdout.write('[build] vite build of the console failed; console suites will fail\n');
 }
 
-/** Provisions real OpenSearch and Redis once per run; workers inherit the URLs. */
-export default async function globalSetup(): Promise<void> {
+/**
+ * Provisions real OpenSearch (one node, or a local cluster of `nodes`) and Redis once per
+ * run; workers inherit the URLs. Answers what it started.
+ */
+export async function provisionForTests(nodes = 1): Promise<string[]> {
   const endpoints = await ensureServices({
     log: (line) => process.stdout.write(`[services] ${line}\n`),
+    nodes,
   });
   process.env.OPENSEARCH_URL = endpoints.opensearchUrl;
+  process.env.OPENSEARCH_INDEX_REPLICAS = String(endpoints.indexReplicas);
   process.env.REDIS_URL = endpoints.redisUrl;
   process.env.AUDITLOG_ISM_AVAILABLE = String(endpoints.ismAvailable);
   buildWhenStale();
   buildConsoleWhenStale();
+  return endpoints.started;
+}
+
+export default async function globalSetup(): Promise<void> {
+  await provisionForTests();
 }

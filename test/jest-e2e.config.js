@@ -7,8 +7,9 @@ module.exports = {
   rootDir: path.resolve(__dirname, '..'),
   testEnvironment: 'node',
   testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts'],
-  // The fault-injection suite has its own config (one file at a time): test/jest-faults.config.js.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/'],
+  // The fault-injection suites have their own configs (one file at a time):
+  // test/jest-faults.config.js and, on a local cluster, test/jest-cluster.config.js.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/', '<rootDir>/test/cluster/'],
   transform: swcTransform,
   moduleNameMapper,
   globalSetup: '<rootDir>/test/global-setup.ts',

@@ -11,6 +11,7 @@ const aliases = [
   'export-jobs',
   'auth',
   'platform',
+  'redis',
   'testing',
   'egress',
   'stream-destinations',

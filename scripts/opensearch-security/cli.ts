@@ -36,17 +36,13 @@ async function main(argv: string[]): Promise<number> {
   }
   const prefix = process.env.OPENSEARCH_INDEX_PREFIX || DEFAULT_INDEX_PREFIX;
   const client = createOpenSearchClient({
-    url: required('OPENSEARCH_URL'),
+    nodes: required('OPENSEARCH_URL').split(','),
     username: process.env.OPENSEARCH_USERNAME,
     password: process.env.OPENSEARCH_PASSWORD,
     caFile: process.env.OPENSEARCH_CA_FILE,
     certFile: process.env.OPENSEARCH_CERT_FILE,
     keyFile: process.env.OPENSEARCH_KEY_FILE,
     tlsInsecure: process.env.OPENSEARCH_TLS_INSECURE === 'true',
-    indexPrefix: prefix,
-    // Index layout settings do not matter to a client that only applies security config.
-    shards: 1,
-    replicas: 0,
   });
   try {
     const result = await applySecurityConfig(

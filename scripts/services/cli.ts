@@ -1,31 +1,58 @@
 import { describeServices, ensureServices, type ServiceEndpoints, stopServices } from './index';
 
-const USAGE = `usage: tsx scripts/services/cli.ts <command> [--env]
+const USAGE = `usage: tsx scripts/services/cli.ts <command> [--nodes N] [--env]
 
 commands:
   up       start (or reuse) local OpenSearch and Redis
   down     stop what up started (data is kept)
   status   show what runs where
 
---env      with up: print OPENSEARCH_URL=, REDIS_URL= and AUDITLOG_ISM_AVAILABLE= lines
-           on stdout (progress then goes to stderr), e.g. eval "$(... up --env)"`;
+--nodes N  with up: a local OpenSearch cluster of N nodes (2-9) instead of the single node;
+           with down: stop only that cluster
+--env      with up: print OPENSEARCH_URL=, OPENSEARCH_INDEX_REPLICAS=, REDIS_URL= and
+           AUDITLOG_ISM_AVAILABLE= lines on stdout (progress then goes to stderr),
+           e.g. eval "$(... up --env)"`;
+
+interface Flags {
+  env: boolean;
+  nodes?: number;
+}
+
+/** undefined when the flags are not understood. */
+function parseFlags(flags: string[]): Flags | undefined {
+  const parsed: Flags = { env: false };
+  for (let index = 0; index < flags.length; index++) {
+    if (flags[index] === '--env') parsed.env = true;
+    else if (flags[index] === '--nodes') {
+      const nodes = Number(flags[++index]);
+      if (!Number.isInteger(nodes) || nodes < 1 || nodes > 9) return undefined;
+      parsed.nodes = nodes;
+    } else return undefined;
+  }
+  return parsed;
+}
 
 function envLines(endpoints: ServiceEndpoints): string[] {
   return [
     `OPENSEARCH_URL=${endpoints.opensearchUrl}`,
+    `OPENSEARCH_INDEX_REPLICAS=${endpoints.indexReplicas}`,
     `REDIS_URL=${endpoints.redisUrl}`,
     `AUDITLOG_ISM_AVAILABLE=${endpoints.ismAvailable}`,
   ];
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command = '', ...flags] = argv;
-  const unknownFlags = flags.filter((flag) => flag !== '--env');
-  if (unknownFlags.length > 0 || (flags.includes('--env') && command !== 'up')) {
+  const [command = '', ...rest] = argv;
+  const flags = parseFlags(rest);
+  if (
+    !flags ||
+    (flags.env && command !== 'up') ||
+    (flags.nodes !== undefined && command === 'status')
+  ) {
     console.error(USAGE);
     return 2;
   }
-  const printEnv = flags.includes('--env');
+  const printEnv = flags.env;
   const log = (line: string): void => {
     (printEnv ? process.stderr : process.stdout).write(`${line}\n`);
   };
@@ -33,13 +60,13 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'up': {
       const startedAt = Date.now();
-      const endpoints = await ensureServices({ log });
+      const endpoints = await ensureServices({ log, nodes: flags.nodes });
       log(`services: ready in ${((Date.now() - startedAt) / 1000).toFixed(1)}s`);
       if (printEnv) process.stdout.write(`${envLines(endpoints).join('\n')}\n`);
       return 0;
     }
     case 'down':
-      await stopServices({ log });
+      await stopServices({ log, nodes: flags.nodes });
       return 0;
     case 'status':
       for (const line of await describeServices()) log(line);

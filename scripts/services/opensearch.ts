@@ -1,18 +1,11 @@
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { discoverJdks } from './java';
 import { withServicesLock } from './lock';
 import { type Log, redactUrl, stderrLog } from './log';
 import { clusterHealthStatus, hasPlugin, isClusterHealthy, serverVersion } from './opensearch-api';
 import { ISM_PLUGIN, prepareDistribution } from './opensearch-distribution';
-import {
-  heapOptions,
-  nodeLayout,
-  type NodeLayout,
-  writeNodeConfig,
-} from './opensearch-node-config';
+import { heapOptions, nodeLayout, writeNodeConfig } from './opensearch-node-config';
 import { chooseRuntime } from './opensearch-release';
 import {
   OPENSEARCH_PROCESS_MARKER,
@@ -23,14 +16,12 @@ import {
 import { isRoot, OPENSEARCH_SYSTEM_USER, type ServicePaths, servicePaths } from './paths';
 import { findFreePort, isPortFree } from './ports';
 import {
-  isProcessRunning,
-  readPidFile,
-  sendSignal,
-  sleep,
-  tailFile,
-  terminateProcess,
-} from './processes';
-import { chownRecursive, ensureSystemUser } from './system-user';
+  awaitStartup,
+  prepareNodeOwnership,
+  spawnNode,
+  STARTUP_TIMEOUT_MS,
+} from './opensearch-launch';
+import { isProcessRunning, sleep, terminateProcess } from './processes';
 
 export type { OpenSearchState } from './opensearch-state';
 
@@ -42,12 +33,10 @@ export interface OpenSearchEndpoint {
 
 type LaunchPlan = Omit<OpenSearchState, 'pid' | 'startedAt'>;
 
-const STARTUP_TIMEOUT_MS = 180_000;
 const STOP_GRACE_MS = 30_000;
 const DEFAULT_HTTP_PORT = 9200;
 const DEFAULT_TRANSPORT_PORT = 9300;
 const CLUSTER_NAME = 'auditlog-dev';
-const LOG_TAIL_LINES = 40;
 
 function isRunning(state: OpenSearchState | undefined): state is OpenSearchState & { pid: number } {
   return !!state?.pid && isProcessRunning(state.pid, OPENSEARCH_PROCESS_MARKER);
@@ -100,23 +89,6 @@ async function chooseHttpPort(log: Log): Promise<number> {
   return port;
 }
 
-function launcherEnv(plan: LaunchPlan, layout: NodeLayout): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    JAVA_HOME: plan.javaHome,
-    OPENSEARCH_JAVA_HOME: plan.javaHome,
-    OPENSEARCH_HOME: plan.distributionHome,
-    OPENSEARCH_PATH_CONF: layout.configDir,
-    OPENSEARCH_JAVA_OPTS: heapOptions(),
-  };
-}
-
-function failStartup(layout: NodeLayout, log: Log, reason: string): never {
-  log(`opensearch: ${reason}; last ${LOG_TAIL_LINES} lines of ${layout.consoleLog}:`);
-  for (const line of tailFile(layout.consoleLog, LOG_TAIL_LINES)) log(`  ${line}`);
-  throw new Error(`OpenSearch ${reason} (log: ${layout.consoleLog})`);
-}
-
 /** Starts the node described by plan in the background and waits until it is yellow. */
 async function launchNode(
   paths: ServicePaths,
@@ -124,69 +96,25 @@ async function launchNode(
   log: Log,
 ): Promise<OpenSearchState> {
   const layout = nodeLayout(paths.servicesDir, plan.version);
-  const asSystemUser = isRoot();
-  if (asSystemUser) {
-    await ensureSystemUser(OPENSEARCH_SYSTEM_USER, log);
-    fs.mkdirSync(paths.servicesDir, { recursive: true });
-    fs.chmodSync(paths.servicesDir, 0o755); // the node dir inside must be reachable
-  }
   writeNodeConfig(layout, {
     distributionHome: plan.distributionHome,
     httpPort: plan.httpPort,
     transportPort: plan.transportPort,
     ismAvailable: plan.ismAvailable,
   });
-  fs.rmSync(layout.pidFile, { force: true });
-  if (asSystemUser) await chownRecursive(OPENSEARCH_SYSTEM_USER, layout.nodeDir);
-
-  const script = path.join(plan.distributionHome, 'bin', 'opensearch');
-  const scriptArgs = ['-p', layout.pidFile];
-  const [command, args] = asSystemUser
-    ? ['runuser', ['-u', OPENSEARCH_SYSTEM_USER, '--', script, ...scriptArgs]]
-    : [script, scriptArgs];
-  const output = fs.openSync(layout.consoleLog, 'w');
-  const launcher = spawn(command, args, {
-    cwd: plan.distributionHome, // bin/opensearch runs some helpers relative to it
-    env: launcherEnv(plan, layout),
-    detached: true,
-    stdio: ['ignore', output, output],
+  await prepareNodeOwnership(paths.servicesDir, layout.nodeDir, log);
+  const starting = spawnNode({
+    distributionHome: plan.distributionHome,
+    javaHome: plan.javaHome,
+    layout,
+    javaOpts: heapOptions(),
   });
-  fs.closeSync(output);
-  let launcherExited = false;
-  launcher.on('exit', () => (launcherExited = true));
-  launcher.on('error', () => (launcherExited = true));
-  launcher.unref();
-
-  const killLaunch = (pid: number | undefined): void => {
-    if (pid) sendSignal(pid, 'SIGKILL');
-    if (launcher.pid && !launcherExited) sendSignal(-launcher.pid, 'SIGKILL');
-  };
-
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  let pid: number | undefined;
-  for (;;) {
-    pid = readPidFile(layout.pidFile) ?? pid;
-    // Health alone could come from a stranger that grabbed the port; require our JVM too.
-    if (
-      pid &&
-      isProcessRunning(pid, OPENSEARCH_PROCESS_MARKER) &&
-      (await isOwnClusterHealthy(plan.url))
-    ) {
-      break;
-    }
-    const jvmDied = pid !== undefined && !isProcessRunning(pid, OPENSEARCH_PROCESS_MARKER);
-    if (jvmDied || (pid === undefined && launcherExited)) {
-      killLaunch(undefined);
-      failStartup(layout, log, 'exited during startup');
-    }
-    if (Date.now() > deadline) {
-      killLaunch(pid);
-      failStartup(layout, log, `did not reach yellow health within ${STARTUP_TIMEOUT_MS / 1000}s`);
-    }
-    await sleep(1000);
-  }
-
-  const state: OpenSearchState = { ...plan, pid, startedAt: new Date().toISOString() };
+  const [pid] = await awaitStartup(
+    [{ starting, layout }],
+    () => isOwnClusterHealthy(plan.url),
+    log,
+  );
+  const state: OpenSearchState = { ...plan, pid: pid ?? null, startedAt: new Date().toISOString() };
   writeOpenSearchState(paths.opensearchStateFile, state);
   return state;
 }
@@ -252,7 +180,7 @@ async function reuseRunningNode(
   return undefined;
 }
 
-function realJavaHome(): string | undefined {
+export function realJavaHome(): string | undefined {
   try {
     return process.env.JAVA_HOME ? fs.realpathSync(process.env.JAVA_HOME) : undefined;
   } catch {

@@ -78,6 +78,7 @@ const SCENARIOS: Array<[string, string[]]> = [
   ['external Redis with TLS and JWKS', ['required', 'external-redis-tls']],
   ['the console embedded, with viewer tokens', ['required', 'console-viewer']],
   ['SIEM keys, tail settings and restricted egress', ['required', 'siem']],
+  ['Redis with Sentinel and TLS', ['required', 'redis-sentinel']],
 ];
 
 describe('Helm chart helm/auditlog', () => {
@@ -501,6 +502,56 @@ describe('Helm chart helm/auditlog', () => {
       OPENSEARCH_CA_FILE: '/etc/auditlog/opensearch-ca/ca.crt',
       AUTH_AUDIENCE: 'auditlog',
     });
+  });
+
+  it('connects every process through the Sentinels, with passwords from the Secret and the Redis CA mounted', async () => {
+    const objects = await render(['required', 'redis-sentinel']);
+    expect(byName(objects, 'ConfigMap', 'audit-auditlog').data).toMatchObject({
+      REDIS_SENTINELS:
+        'redis-sentinel-0.redis:26379,redis-sentinel-1.redis:26379,redis-sentinel-2.redis:26379',
+      REDIS_SENTINEL_NAME: 'auditlog',
+      REDIS_TLS: 'true',
+      REDIS_TLS_CA: '/etc/auditlog/redis-ca/ca.crt',
+    });
+    const secret = firstOf(ofKind(objects, 'Secret'), 'Secret');
+    expect(secret.stringData).not.toHaveProperty('redis-url');
+    expect(secret.stringData).toMatchObject({
+      'redis-password': 'test-redis-password',
+      'redis-sentinel-password': 'test-sentinel-password',
+    });
+    for (const deployment of ofKind(objects, 'Deployment')) {
+      const [container] = podSpec(deployment).containers;
+      const names = (container.env ?? []).map((variable) => variable.name);
+      expect(names).not.toContain('REDIS_URL');
+      expect(container.env).toContainEqual({
+        name: 'REDIS_SENTINEL_PASSWORD',
+        valueFrom: {
+          secretKeyRef: {
+            name: secret.metadata.name,
+            key: 'redis-sentinel-password',
+            optional: false,
+          },
+        },
+      });
+      expect(container.volumeMounts).toContainEqual({
+        name: 'redis-ca',
+        mountPath: '/etc/auditlog/redis-ca',
+        readOnly: true,
+      });
+    }
+    const both = await helm([
+      'template',
+      'audit',
+      CHART,
+      '-f',
+      valuesFile('required'),
+      '-f',
+      valuesFile('redis-sentinel'),
+      '--set',
+      'redis.url=redis://r:6379',
+    ]);
+    expect(both.code).not.toBe(0);
+    expect(both.stderr).toContain('set either redis.url or redis.sentinels, not both');
   });
 
   it('passes extra environment variables through without template changes', async () => {

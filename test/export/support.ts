@@ -63,7 +63,11 @@ export async function bulkSeed(
       );
     }
     const { body: result } = await client.bulk({ body: body as Record<string, unknown>[] });
-    if (result.errors) throw new Error(`seed failed: ${JSON.stringify(result.items[0])}`);
+    // 409: already there, from an attempt the client retried after a timeout (slow cluster).
+    const failed = (result.items as Array<{ create?: { status: number } }>).find(
+      (item) => item.create?.status !== 201 && item.create?.status !== 409,
+    );
+    if (failed) throw new Error(`seed failed: ${JSON.stringify(failed)}`);
   };
   const starts = Array.from({ length: Math.ceil(count / batch) }, (_, index) => index * batch);
   await Promise.all(

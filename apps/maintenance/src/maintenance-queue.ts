@@ -1,6 +1,7 @@
 import type { JobsOptions, WorkerOptions } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { AppConfig } from '@auditlog/config';
+import { createRedisConnection } from '@auditlog/redis';
 
 /** The one place that names the maintenance queue, its jobs, payloads and options. */
 export const MAINTENANCE_QUEUE = 'maintenance';
@@ -84,10 +85,16 @@ export function maintenanceWorkerOptions(config: AppConfig): Omit<WorkerOptions,
  * issued while Redis is away completes once Redis is back.
  */
 export function maintenanceQueueConnection(config: AppConfig): Redis {
-  return new Redis(config.redis.url, { maxRetriesPerRequest: null, connectTimeout: 5_000 });
+  return createRedisConnection(config.redis, {
+    maxRetriesPerRequest: null,
+    connectTimeout: 5_000,
+  });
 }
 
 /** Workers block on Redis and must wait through reconnects (BullMQ requires this). */
 export function maintenanceWorkerConnection(config: AppConfig): Redis {
-  return new Redis(config.redis.url, { maxRetriesPerRequest: null, connectTimeout: 5_000 });
+  return createRedisConnection(config.redis, {
+    maxRetriesPerRequest: null,
+    connectTimeout: 5_000,
+  });
 }

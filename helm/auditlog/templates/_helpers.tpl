@@ -102,8 +102,11 @@ Origins of the Ingress hosts that route /console/ to the query app (a Prefix pat
 {{/* Fails early with a clear message when a required value is missing. */}}
 {{- define "auditlog.validate" -}}
 {{- $_ := required "opensearch.url is required (https://host:9200)" .Values.opensearch.url -}}
-{{- if not .Values.redis.existingSecret -}}
+{{- if not (or .Values.redis.existingSecret .Values.redis.sentinels) -}}
 {{- $_ := required "redis.url (or redis.existingSecret) is required" .Values.redis.url -}}
+{{- end -}}
+{{- if and .Values.redis.sentinels .Values.redis.url -}}
+{{- fail "set either redis.url or redis.sentinels, not both" -}}
 {{- end -}}
 {{- if not (or .Values.auth.existingSecret .Values.auth.jwtSecret .Values.auth.jwtPublicKey .Values.auth.jwksUrl) -}}
 {{- fail "one of auth.jwtSecret, auth.jwtPublicKey, auth.jwksUrl (or auth.existingSecret) is required" -}}
@@ -146,11 +149,26 @@ plus "viewer" true for the processes that verify viewer sessions (query, export)
       name: {{ include "auditlog.opensearchSecret" $root }}
       key: opensearch-{{ .user }}-password
 {{- end }}
+{{- if $root.Values.redis.sentinels }}
+- name: REDIS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "auditlog.redisSecret" $root }}
+      key: redis-password
+      optional: {{ not $root.Values.redis.password }}
+- name: REDIS_SENTINEL_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "auditlog.redisSecret" $root }}
+      key: redis-sentinel-password
+      optional: {{ not $root.Values.redis.sentinelPassword }}
+{{- else }}
 - name: REDIS_URL
   valueFrom:
     secretKeyRef:
       name: {{ include "auditlog.redisSecret" $root }}
       key: redis-url
+{{- end }}
 {{- if ne .auth false }}
 {{- if or $root.Values.auth.jwtSecret $root.Values.auth.existingSecret }}
 - name: AUTH_JWT_SECRET

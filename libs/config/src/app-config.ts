@@ -23,7 +23,8 @@ export interface RetentionClass {
 }
 
 export interface OpenSearchConfig {
-  url: string;
+  /** Every node the client may send to (one, or several of a cluster). */
+  nodes: string[];
   username?: string;
   password?: string;
   caFile?: string;
@@ -34,6 +35,32 @@ export interface OpenSearchConfig {
   /** Primary shards and replicas of every new events index. */
   shards: number;
   replicas: number;
+  /**
+   * Shard copies (primary included) that must be active, and must have taken the write,
+   * before an ingest write counts as stored: a majority of the copies (docs/adr/0071).
+   */
+  writeCopies: number;
+}
+
+export interface RedisSentinel {
+  host: string;
+  port: number;
+}
+
+export interface RedisConfig {
+  /** The one Redis, when no Sentinels are configured. */
+  url?: string;
+  keyPrefix: string;
+  username?: string;
+  password?: string;
+  /** Set: ask these Sentinels for the current master of `sentinelName`. */
+  sentinels?: RedisSentinel[];
+  sentinelName: string;
+  sentinelPassword?: string;
+  /** TLS to Redis and the Sentinels (rediss:// or REDIS_TLS=true). */
+  tls: boolean;
+  /** PEM of the CA to trust instead of the system's (REDIS_TLS_CA). */
+  tlsCa?: string;
 }
 
 export interface RetentionConfig {
@@ -198,7 +225,7 @@ export interface AppConfig {
   host: string;
   port: number;
   opensearch: OpenSearchConfig;
-  redis: { url: string; keyPrefix: string };
+  redis: RedisConfig;
   ingest: IngestConfig;
   auth: AuthConfig;
   retention: RetentionConfig;

@@ -10,12 +10,18 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateIf,
 } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
 const toBool = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;
+
+const toList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.split(',').map((item) => item.trim()) : value;
+
+const SENTINEL_LIST = /^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/;
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true };
 
@@ -43,8 +49,10 @@ export class EnvSchema {
   @IsString()
   HOST?: string;
 
-  @IsUrl({ ...URL_OPTIONS, protocols: ['http', 'https'] })
-  OPENSEARCH_URL!: string;
+  /** One node, or several comma-separated: the client spreads requests and fails over. */
+  @Transform(toList)
+  @IsUrl({ ...URL_OPTIONS, protocols: ['http', 'https'] }, { each: true })
+  OPENSEARCH_URL!: string[];
 
   @IsOptional()
   @IsString()
@@ -77,8 +85,44 @@ export class EnvSchema {
   })
   OPENSEARCH_INDEX_PREFIX?: string;
 
+  /** Not needed when REDIS_SENTINELS names the Sentinels that know the master. */
+  @ValidateIf((env: EnvSchema) => env.REDIS_SENTINELS === undefined)
   @IsUrl({ ...URL_OPTIONS, protocols: ['redis', 'rediss'] })
-  REDIS_URL!: string;
+  REDIS_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  REDIS_USERNAME?: string;
+
+  @IsOptional()
+  @IsString()
+  REDIS_PASSWORD?: string;
+
+  /** `host:port,host:port,…`: connect to the master these Sentinels name. */
+  @IsOptional()
+  @Matches(SENTINEL_LIST, {
+    message: 'REDIS_SENTINELS must be host:port pairs separated by commas',
+  })
+  REDIS_SENTINELS?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/)
+  REDIS_SENTINEL_NAME?: string;
+
+  @IsOptional()
+  @IsString()
+  REDIS_SENTINEL_PASSWORD?: string;
+
+  /** TLS to Redis (and the Sentinels) without a rediss:// URL, e.g. with REDIS_SENTINELS. */
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  REDIS_TLS?: boolean;
+
+  /** PEM file of the CA that signed the Redis (and Sentinel) certificates. */
+  @IsOptional()
+  @IsString()
+  REDIS_TLS_CA?: string;
 
   @IsOptional()
   @Matches(/^[A-Za-z0-9:_-]{1,64}$/)
@@ -263,6 +307,14 @@ export class EnvSchema {
   @Min(0)
   @Max(5)
   OPENSEARCH_INDEX_REPLICAS?: number;
+
+  /** Copies of a shard that must be active before ingest writes (default: a majority). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(6)
+  OPENSEARCH_WAIT_FOR_ACTIVE_SHARDS?: number;
 
   @IsOptional()
   @Transform(toInt)

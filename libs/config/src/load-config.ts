@@ -8,6 +8,7 @@ import { parseIngestKeys } from './ingest-keys.parser';
 import { readIntegrityConfig } from './integrity.parser';
 import { parseCidrs } from './cidrs.parser';
 import { parseOrigins } from './origins.parser';
+import { readRedisConfig } from './redis.parser';
 import { parseRetentionClasses } from './retention.parser';
 import { readStreamSecretKeys } from './stream-secrets.parser';
 
@@ -45,6 +46,11 @@ function durationMs(text: string): number {
   const [, count, unit = ''] = /^\s*(\d+)([smhd])\s*$/.exec(text) ?? [];
   const unitMs = DURATION_UNIT_MS[unit];
   return count !== undefined && unitMs !== undefined ? Number(count) * unitMs : 0;
+}
+
+/** More than half of `copies`: losing a minority of the copies loses no acknowledged write. */
+function majorityOf(copies: number): number {
+  return Math.floor(copies / 2) + 1;
 }
 
 /** Empty strings count as unset, as they do for most twelve-factor apps. */
@@ -118,6 +124,14 @@ export function loadConfig(app: AppName, rawEnv: Env = process.env): AppConfig {
   }
 
   const integrity = readIntegrityConfig(env, problems);
+  const redis = readRedisConfig(env, problems);
+  const replicas = env.OPENSEARCH_INDEX_REPLICAS ?? 0;
+  const writeCopies = env.OPENSEARCH_WAIT_FOR_ACTIVE_SHARDS ?? majorityOf(replicas + 1);
+  if (writeCopies > replicas + 1) {
+    problems.push(
+      `OPENSEARCH_WAIT_FOR_ACTIVE_SHARDS: ${writeCopies} is more than the ${replicas + 1} copies of a shard (OPENSEARCH_INDEX_REPLICAS=${replicas})`,
+    );
+  }
   const viewerTokenKeys = readKeyLines(
     'VIEWER_TOKEN_KEYS',
     env.VIEWER_TOKEN_KEYS,
@@ -167,7 +181,7 @@ export function loadConfig(app: AppName, rawEnv: Env = process.env): AppConfig {
     host: env.HOST ?? '0.0.0.0',
     port: env.PORT ?? DEFAULT_PORTS[app],
     opensearch: {
-      url: env.OPENSEARCH_URL,
+      nodes: env.OPENSEARCH_URL,
       username: env.OPENSEARCH_USERNAME,
       password: env.OPENSEARCH_PASSWORD,
       caFile: env.OPENSEARCH_CA_FILE,
@@ -176,9 +190,10 @@ export function loadConfig(app: AppName, rawEnv: Env = process.env): AppConfig {
       tlsInsecure: env.OPENSEARCH_TLS_INSECURE ?? false,
       indexPrefix: env.OPENSEARCH_INDEX_PREFIX ?? 'auditlog',
       shards: env.OPENSEARCH_INDEX_SHARDS ?? 1,
-      replicas: env.OPENSEARCH_INDEX_REPLICAS ?? 0,
+      replicas,
+      writeCopies,
     },
-    redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX ?? 'auditlog' },
+    redis,
     ingest: {
       keys,
       maxFutureSkewMs: (env.INGEST_MAX_FUTURE_SKEW_SECONDS ?? 300) * 1000,

@@ -1,6 +1,7 @@
 import type { JobsOptions, WorkerOptions } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { AppConfig } from '@auditlog/config';
+import { createRedisConnection } from '@auditlog/redis';
 
 /** The one place that names the export queue, its job and their options. */
 export const EXPORT_QUEUE = 'exports';
@@ -43,7 +44,7 @@ export function exportWorkerOptions(config: AppConfig): Omit<WorkerOptions, 'con
 
 /** The producer side fails fast while Redis is away, so a request answers 503 quickly. */
 export function queueConnection(config: AppConfig): Redis {
-  return new Redis(config.redis.url, {
+  return createRedisConnection(config.redis, {
     maxRetriesPerRequest: 1,
     connectTimeout: 5_000,
     lazyConnect: true,
@@ -52,5 +53,5 @@ export function queueConnection(config: AppConfig): Redis {
 
 /** Workers block on Redis and must wait through reconnects (BullMQ requires this). */
 export function workerConnection(config: AppConfig): Redis {
-  return new Redis(config.redis.url, { maxRetriesPerRequest: null, connectTimeout: 5_000 });
+  return createRedisConnection(config.redis, { maxRetriesPerRequest: null, connectTimeout: 5_000 });
 }

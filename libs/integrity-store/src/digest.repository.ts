@@ -42,12 +42,14 @@ export interface ChainHead {
 export class DigestRepository {
   private readonly logger = new Logger(DigestRepository.name);
   readonly index: string;
+  private readonly replicas: number;
 
   constructor(
     @Inject(OPENSEARCH_CLIENT) private readonly client: Client,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.index = `${config.opensearch.indexPrefix}-digests`;
+    this.replicas = config.opensearch.replicas;
   }
 
   /** Idempotent; safe when several replicas start at once. */
@@ -60,7 +62,7 @@ export class DigestRepository {
         body: {
           settings: {
             number_of_shards: 1,
-            number_of_replicas: 0,
+            number_of_replicas: this.replicas,
             'translog.durability': 'request',
           },
           mappings: DIGEST_MAPPINGS as unknown as Record<string, unknown>,

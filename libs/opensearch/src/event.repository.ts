@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Client } from '@opensearch-project/opensearch';
+import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import { type StoredEvent, withIndexedAt } from '@auditlog/events';
 import { EVENT_WRITE_FENCE, type EventWriteFence, type FencedWrite } from './event-write-fence';
 import { OPENSEARCH_CLIENT } from './opensearch.client';
@@ -28,16 +29,32 @@ export class StorageUnavailableError extends Error {
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
 
 interface BulkItem {
-  create?: { status: number; error?: { type?: string; reason?: string } };
+  create?: {
+    status: number;
+    error?: { type?: string; reason?: string };
+    _shards?: { successful?: number };
+  };
 }
+
+/**
+ * How long a write waits for enough active copies before it fails retryably, so that a
+ * node loss answers 503 with Retry-After within seconds instead of holding requests.
+ */
+const ACTIVE_SHARDS_TIMEOUT = '5s';
 
 /** Thin OpenSearch adapter for events: create-only bulk writes. No product rules here. */
 @Injectable()
 export class EventRepository {
+  /** Copies (primary included) a write must reach to count as stored (docs/adr/0071). */
+  private readonly writeCopies: number;
+
   constructor(
     @Inject(OPENSEARCH_CLIENT) private readonly client: Client,
+    @Inject(APP_CONFIG) config: AppConfig,
     @Optional() @Inject(EVENT_WRITE_FENCE) private readonly fence?: EventWriteFence,
-  ) {}
+  ) {
+    this.writeCopies = config.opensearch.writeCopies;
+  }
 
   async bulkCreate(writes: readonly EventWrite[]): Promise<WriteOutcome[]> {
     if (writes.length === 0) return [];
@@ -66,7 +83,10 @@ export class EventRepository {
       // rest of the ingest path (docs/adr/0012-ingest-hot-path.md).
       const response = await this.client.bulk({
         body: body as never,
-        filter_path: 'items.*.status,items.*.error.type,items.*.error.reason',
+        filter_path:
+          'items.*.status,items.*.error.type,items.*.error.reason,items.*._shards.successful',
+        wait_for_active_shards: String(this.writeCopies),
+        timeout: ACTIVE_SHARDS_TIMEOUT,
       });
       items = response.body.items;
       if (!Array.isArray(items) || items.length !== writes.length) {
@@ -75,13 +95,23 @@ export class EventRepository {
     } catch (error) {
       throw new StorageUnavailableError(error);
     }
-    return items.map((item) => toOutcome(item));
+    return items.map((item) => toOutcome(item, this.writeCopies));
   }
 }
 
-function toOutcome(item: BulkItem): WriteOutcome {
+function toOutcome(item: BulkItem, writeCopies: number): WriteOutcome {
   const result = item.create;
   if (!result) return { status: 'failed', retryable: true, reason: 'no result for item' };
+  // Written, but a copy failed on the way: not acknowledged yet. The retry answers 409
+  // only once enough copies are active again, and an active copy holds every write.
+  const copies = result._shards?.successful ?? writeCopies;
+  if (result.status === 201 && copies < writeCopies) {
+    return {
+      status: 'failed',
+      retryable: true,
+      reason: `stored on ${copies} of the ${writeCopies} shard copies required`,
+    };
+  }
   if (result.status === 201) return { status: 'created' };
   if (result.status === 409) return { status: 'duplicate' };
   return {

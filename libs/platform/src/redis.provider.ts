@@ -1,12 +1,13 @@
 import { Logger } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { AppConfig } from '@auditlog/config';
+import { createRedisConnection } from '@auditlog/redis';
 
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 
 export function createRedisClient(config: AppConfig): Redis {
   const logger = new Logger('Redis');
-  const client = new Redis(config.redis.url, {
+  const client = createRedisConnection(config.redis, {
     lazyConnect: true,
     // Fail fast instead of queueing commands forever while Redis is away.
     maxRetriesPerRequest: 2,

@@ -3,7 +3,8 @@ import { Client } from '@opensearch-project/opensearch';
 export function testClient(): Client {
   const url = process.env.OPENSEARCH_URL;
   if (!url) throw new Error('OPENSEARCH_URL is unset');
-  return new Client({ node: url });
+  // Several comma-separated nodes on the local cluster.
+  return new Client({ nodes: url.split(',') });
 }
 
 /** Removes everything a suite created under its prefix. */

@@ -59,6 +59,8 @@ export function testEnvironment<Id extends string = 'any'>(
       NODE_ENV: 'test',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       OPENSEARCH_URL: opensearchUrl,
+      // 1 on the local cluster of the cluster suite, so its indices are replicated.
+      OPENSEARCH_INDEX_REPLICAS: process.env.OPENSEARCH_INDEX_REPLICAS ?? '0',
       OPENSEARCH_INDEX_PREFIX: indexPrefix,
       REDIS_URL: redisUrl,
       REDIS_KEY_PREFIX: indexPrefix,

@@ -3,6 +3,8 @@ import { type LatencySummary, summarize } from '../../../bench/report/stats';
 export interface ProducerOptions {
   /** Where to send; read before every request so a restarted app can be followed. */
   url: string;
+  /** Several ingest replicas: requests go round them in turn (`url` is then unused). */
+  urls?: string[];
   key: string;
   producers: number;
   batch: number;
@@ -66,6 +68,8 @@ export class ProducerFleet {
   requests = 0;
   inFlight = 0;
   url: string;
+  /** Answers with a 2xx status, per ingest URL. */
+  readonly answeredBy = new Map<string, number>();
   private running = false;
   private aborted = false;
   private loops: Array<Promise<void>> = [];
@@ -132,6 +136,11 @@ export class ProducerFleet {
     }
   }
 
+  private target(): string {
+    const urls = this.options.urls ?? [];
+    return urls[this.requests % urls.length] ?? this.url;
+  }
+
   private async sendUntilStored(events: Array<Record<string, unknown>>): Promise<void> {
     let pending = events;
     const firstSent = performance.now();
@@ -140,10 +149,11 @@ export class ProducerFleet {
       const sentAt = performance.now();
       let response: Response;
       let text: string;
+      const url = this.target();
       this.inFlight += 1;
       this.requests += 1;
       try {
-        response = await fetch(`${this.url}/v1/events/batch`, {
+        response = await fetch(`${url}/v1/events/batch`, {
           method: 'POST',
           headers: {
             authorization: `Bearer ${this.options.key}`,
@@ -175,6 +185,7 @@ export class ProducerFleet {
         continue;
       }
       this.ackLatencies.push(performance.now() - sentAt);
+      this.answeredBy.set(url, (this.answeredBy.get(url) ?? 0) + 1);
       const { results } = JSON.parse(text) as BatchResult;
       for (const result of results) {
         if (result.status !== 'rejected' && result.id) this.acknowledged.add(result.id);
