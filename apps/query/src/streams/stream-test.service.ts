@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { type Job, Queue, QueueEvents } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedisConnection } from '@auditlog/redis';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import { ProblemException } from '@auditlog/problem';
 import {
@@ -102,10 +103,16 @@ export class StreamTestService implements OnApplicationShutdown {
   }
 
   private async connect(): Promise<Channel> {
-    const { url, keyPrefix } = this.config.redis;
+    const { keyPrefix } = this.config.redis;
     // The producer fails fast while Redis is away; the event listener blocks and must wait.
-    const producer = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 5_000 });
-    const listener = new Redis(url, { maxRetriesPerRequest: null, connectTimeout: 5_000 });
+    const producer = createRedisConnection(this.config.redis, {
+      maxRetriesPerRequest: 1,
+      connectTimeout: 5_000,
+    });
+    const listener = createRedisConnection(this.config.redis, {
+      maxRetriesPerRequest: null,
+      connectTimeout: 5_000,
+    });
     for (const connection of [producer, listener]) {
       connection.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
     }
