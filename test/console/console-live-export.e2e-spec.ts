@@ -67,7 +67,7 @@ describe('console: live mode, exports and integrity', () => {
       env: {
         // Exports of more than one row become export jobs, so the job path is the one taken.
         EXPORT_STREAM_MAX_ROWS: '1',
-        // Digests signed every minute, at once, so the integrity tab has a verdict to give.
+        // Digests signed every minute, so the integrity tab has a verdict to give.
         INTEGRITY_SIGNING_KEY: generateKeyPairSync('ed25519')
           .privateKey.export({ type: 'pkcs8', format: 'pem' })
           .toString(),
