@@ -37,6 +37,10 @@ describe('ingest while OpenSearch stops and restarts', () => {
   let ownNodeStarted = false;
   let client: Client;
   let app: INestApplication;
+  // Producers retry until stored; a failed or timed-out test must not leave them retrying
+  // against the closed app, which would keep the Jest worker alive after the run.
+  let abandoned = false;
+  let producers: Array<Promise<void>> = [];
 
   beforeAll(async () => {
     // The services scripts act on the node the environment selects: point them at ours.
@@ -52,6 +56,8 @@ describe('ingest while OpenSearch stops and restarts', () => {
   }, 150_000);
 
   afterAll(async () => {
+    abandoned = true;
+    await Promise.allSettled(producers);
     try {
       await app?.close();
       if (client) await dropPrefix(client, setup.indexPrefix).catch(() => undefined);
@@ -73,7 +79,7 @@ describe('ingest while OpenSearch stops and restarts', () => {
     /** A producer as documented: retry refused requests and the rejected items of a 207. */
     const sendUntilStored = async (events: Array<Record<string, unknown>>): Promise<void> => {
       let pending = events;
-      while (pending.length > 0) {
+      while (pending.length > 0 && !abandoned) {
         const response = await request(app.getHttpServer())
           .post('/v1/events/batch')
           .set('Authorization', `Bearer ${key}`)
@@ -98,7 +104,7 @@ describe('ingest while OpenSearch stops and restarts', () => {
     };
 
     const sender = async (senderId: number): Promise<void> => {
-      for (let batch = 0; running; batch++) {
+      for (let batch = 0; running && !abandoned; batch++) {
         const events = Array.from({ length: BATCH }, (_, i) => ({
           id: `s${senderId}-b${batch}-e${i}`,
           timestamp: new Date().toISOString(),
@@ -112,6 +118,7 @@ describe('ingest while OpenSearch stops and restarts', () => {
     };
 
     const senders = Array.from({ length: SENDERS }, (_, id) => sender(id));
+    producers = senders;
     await waitFor(() => Promise.resolve(outcome.acknowledged.size >= 400), {
       timeoutMs: 30_000,
     });
