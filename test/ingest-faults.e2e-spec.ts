@@ -75,6 +75,12 @@ describe('ingest while OpenSearch stops and restarts', () => {
     const outcome: Outcome = { acknowledged: new Set(), refusals: [] };
     let running = true;
     let sent = 0;
+    // A test that timed out goes on running: once afterAll has abandoned it, go no further
+    // (above all, do not start the node again after afterAll stopped it).
+    const until = async (condition: () => boolean, timeoutMs: number): Promise<void> => {
+      await waitFor(() => Promise.resolve(abandoned || condition()), { timeoutMs });
+      if (abandoned) throw new Error('abandoned by afterAll');
+    };
 
     /** A producer as documented: retry refused requests and the rejected items of a 207. */
     const sendUntilStored = async (events: Array<Record<string, unknown>>): Promise<void> => {
@@ -119,18 +125,14 @@ describe('ingest while OpenSearch stops and restarts', () => {
 
     const senders = Array.from({ length: SENDERS }, (_, id) => sender(id));
     producers = senders;
-    await waitFor(() => Promise.resolve(outcome.acknowledged.size >= 400), {
-      timeoutMs: 30_000,
-    });
+    await until(() => outcome.acknowledged.size >= 400, 30_000);
 
     await stopOpenSearch({ log: () => undefined });
-    await waitFor(() => Promise.resolve(outcome.refusals.length >= 5), { timeoutMs: 20_000 });
+    await until(() => outcome.refusals.length >= 5, 20_000);
     const acknowledgedWhileDown = outcome.acknowledged.size;
 
     await startOpenSearch({ log: () => undefined });
-    await waitFor(() => Promise.resolve(outcome.acknowledged.size >= acknowledgedWhileDown + 400), {
-      timeoutMs: 60_000,
-    });
+    await until(() => outcome.acknowledged.size >= acknowledgedWhileDown + 400, 60_000);
     running = false;
     await Promise.all(senders);
 
