@@ -212,6 +212,10 @@ describe('container entrypoint on the production build', () => {
       const asset = await fetch(`${base}${script}`);
       expect(asset.status).toBe(200);
       expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      // Read to the end: an unread body keeps its socket paused and open after the server is gone.
+      expect(await asset.text()).toBe(
+        fs.readFileSync(path.join(appDir, 'dist', script ?? ''), 'utf8'),
+      );
 
       const config = await fetch(`${base}/console/config.json`);
       expect(await config.json()).toEqual({ exportUrl: '' });
