@@ -11,7 +11,7 @@ import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import { type StoredEvent, toOwnerView } from '@auditlog/events';
 import { MetricsService, REDIS_CLIENT } from '@auditlog/platform';
 import type { DeliveryResult } from '@auditlog/stream-destinations';
-import { StreamRepository, type StoredStream, type StreamVersion } from '@auditlog/streams';
+import { StreamRepository, type StoredStream } from '@auditlog/streams';
 import { EventTailReader, type TailFilters } from '@auditlog/tail';
 import { afterDelivery, type SentBatch } from './delivery-state';
 import { StreamLeases } from './stream-leases';
@@ -195,7 +195,7 @@ export class StreamRunner implements OnApplicationBootstrap, BeforeApplicationSh
         `stream ${stream.id}: ${result.kind} ${result.status ?? ''} ${result.error}`,
       );
     }
-    if (!(await this.save(stream.id, version, state))) {
+    if (!(await this.repository.compareAndSetState(stream.id, version, state))) {
       // An admin changed the stream meanwhile (pause, replay, edit): read it again. A
       // delivered batch is then sent once more at most: at least once.
       return { kind: 'again', waitMs: 0 };
@@ -213,18 +213,10 @@ export class StreamRunner implements OnApplicationBootstrap, BeforeApplicationSh
       const destination = await this.senders.for(stream);
       return await destination.deliver(events.map(toOwnerView));
     } catch (error) {
-      // A sender that cannot be built or throws (refused address, undecryptable secrets)
+      // A sender that cannot be built or throws (undecryptable secrets, a bad definition)
       // fails like a transient error, so the stream backs off and pauses itself with it.
       return { kind: 'retry', error: error instanceof Error ? error.message : String(error) };
     }
-  }
-
-  private save(
-    streamId: string,
-    version: StreamVersion,
-    state: StoredStream['state'],
-  ): Promise<boolean> {
-    return this.repository.compareAndSetState(streamId, version, state);
   }
 
   private showStatus(stream: StoredStream): void {

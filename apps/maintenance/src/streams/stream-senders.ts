@@ -2,13 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
-import {
-  assertHostAllowed,
-  assertUrlAllowed,
-  createEgressPolicy,
-  createGuardedLookup,
-  type EgressPolicy,
-} from '@auditlog/egress';
+import { createEgressPolicy, createGuardedLookup } from '@auditlog/egress';
 import {
   createDestination,
   type Destination,
@@ -41,31 +35,20 @@ const PRODUCT_VERSION = productVersion();
 @Injectable()
 export class StreamSenders {
   private readonly open = new Map<string, { updatedAt: string; destination: Destination }>();
-  private readonly policy: EgressPolicy;
   private readonly lookup;
 
   constructor(
     private readonly repository: StreamRepository,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.policy = createEgressPolicy(config.egress);
-    this.lookup = createGuardedLookup(this.policy);
+    this.lookup = createGuardedLookup(createEgressPolicy(config.egress));
   }
 
   /**
-   * A sender for one use (the test delivery): the caller closes it. Throws
-   * EgressRefusedError for a literal address the policy refuses (names are checked by the
-   * lookup at connect time).
+   * A sender for one use (the test delivery): the caller closes it. The senders check
+   * every host, literal addresses included, through the guarded lookup when they connect.
    */
   create(config: DestinationConfig): Destination {
-    if (config.type === 'syslog') assertHostAllowed(config.host, this.policy);
-    else
-      assertUrlAllowed(
-        config.type === 'datadog'
-          ? (config.site_url ?? 'https://http-intake.logs.datadoghq.com')
-          : config.url,
-        this.policy,
-      );
     return createDestination(config, {
       lookup: this.lookup,
       timeoutMs: REQUEST_TIMEOUT_MS,
