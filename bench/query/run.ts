@@ -2,16 +2,21 @@
  * `npm run bench:query [-- --events N --iterations N --keep --prefix P --index-sort --out f.json]`:
  * p50/p95/p99 latency of typical owner queries through the query API next to the same OpenSearch query sent
  * directly, in the same run, on the same node. Default 200,000 events (the 1M target:
- * `--events 1000000`).
+ * `--events 1000000`). Per query also the query process's CPU per request over
+ * `--cpu-requests N` back-to-back API requests (steadier than latency on a shared machine);
+ * `--profile-dir D` writes the query process's V8 CPU profile there
+ * (bench/ingest/profile-summary.ts summarises it).
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client } from '@opensearch-project/opensearch';
 import jwt from 'jsonwebtoken';
 import type { QueryParams } from '@auditlog/events';
 import { type AppProcess, dropPrefix, startProcess } from '@auditlog/testing';
+import { processTreeCpuMicros } from '../ingest/cpu';
 import { parseCount } from '../report/args';
 import { markdownTable } from '../report/markdown';
 import type { QueryResult } from '../report/results';
@@ -28,11 +33,14 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
     'index-sort': { type: 'boolean', default: false },
     port: { type: 'string', default: '3912' },
+    'cpu-requests': { type: 'string', default: '200' },
+    'profile-dir': { type: 'string' },
     out: { type: 'string' },
   },
 });
 const EVENTS = parseCount(args.events);
 const ITERATIONS = parseCount(args.iterations, '--iterations');
+const CPU_REQUESTS = parseCount(args['cpu-requests'], '--cpu-requests');
 const DAYS = parseCount(args.days, '--days');
 const PORT = Number(args.port);
 const PREFIX = args.prefix ?? `bench-query-${randomBytes(3).toString('hex')}`;
@@ -53,7 +61,13 @@ function startQueryApp(): Promise<AppProcess> {
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
     },
-    { port: PORT, waitFor: '/health/ready' },
+    {
+      port: PORT,
+      waitFor: '/health/ready',
+      ...(args['profile-dir']
+        ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${args['profile-dir']}`] }
+        : {}),
+    },
   );
 }
 
@@ -85,7 +99,8 @@ async function main(): Promise<void> {
       };
     };
     const direct = async (params: QueryParams, after?: Array<string | number>) =>
-      (await directSearch(client, PREFIX, params, after)).hits;
+      directSearch(client, PREFIX, params, after);
+    const load1 = () => Math.round((loadavg()[0] ?? 0) * 10) / 10;
 
     const results: QueryResult['cases'] = [];
     for (const benchCase of cases(now)) {
@@ -94,28 +109,40 @@ async function main(): Promise<void> {
       let after: Array<string | number> | undefined;
       for (let page = 0; page < (benchCase.depth ?? 0); page++) {
         cursor = (await viaApi(benchCase.params, cursor)).next_cursor ?? undefined;
-        after = (await direct(benchCase.params, after))[99]?.sort;
+        after = (await direct(benchCase.params, after)).hits[99]?.sort;
       }
+      const loadBefore = load1();
       const api: number[] = [];
       const raw: number[] = [];
+      const took: number[] = [];
       let matched = 0;
       for (let round = -3; round < ITERATIONS; round++) {
         let started = performance.now();
         const page = await viaApi(benchCase.params, cursor);
         const apiMs = performance.now() - started;
         started = performance.now();
-        await direct(benchCase.params, after);
+        const { tookMs } = await direct(benchCase.params, after);
         const rawMs = performance.now() - started;
         if (round < 0) continue; // warm-up
         api.push(apiMs);
         raw.push(rawMs);
+        took.push(tookMs);
         matched = page.data.length;
       }
+      // CPU per request: the query process alone, over requests sent one after another.
+      const cpuBefore = processTreeCpuMicros(app.child.pid ?? 0);
+      for (let request = 0; request < CPU_REQUESTS; request++) {
+        await viaApi(benchCase.params, cursor);
+      }
+      const cpuMicros = processTreeCpuMicros(app.child.pid ?? 0) - cpuBefore;
       results.push({
         name: benchCase.name,
         rows: matched,
         api: summarize(api),
         direct: summarize(raw),
+        directTookMs: summarize(took),
+        cpuMicrosPerRequest: Math.round(cpuMicros / CPU_REQUESTS),
+        loadAverage: [loadBefore, load1()],
       });
     }
     log('');
@@ -132,6 +159,9 @@ async function main(): Promise<void> {
           'direct p99 ms',
           'ratio p50',
           'ratio p95',
+          'took p50 ms',
+          'API CPU µs/request',
+          'load',
         ],
         results.map((r) => [
           r.name,
@@ -144,6 +174,9 @@ async function main(): Promise<void> {
           r.direct.p99Ms,
           r.api.p50Ms / r.direct.p50Ms,
           r.api.p95Ms / r.direct.p95Ms,
+          r.directTookMs?.p50Ms ?? '',
+          r.cpuMicrosPerRequest ?? '',
+          r.loadAverage?.join('–') ?? '',
         ]),
       ),
     );
