@@ -5,7 +5,8 @@
  * `--events 1000000`). Per query also the query process's CPU per request over
  * `--cpu-requests N` back-to-back API requests (steadier than latency on a shared machine);
  * `--profile-dir D` writes the query process's V8 CPU profile there
- * (bench/ingest/profile-summary.ts summarises it).
+ * (bench/ingest/profile-summary.ts summarises it); `--app-dir D` runs the query app built in
+ * another checkout (a before/after comparison on one data set).
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -35,6 +36,7 @@ const { values: args } = parseArgs({
     port: { type: 'string', default: '3912' },
     'cpu-requests': { type: 'string', default: '200' },
     'profile-dir': { type: 'string' },
+    'app-dir': { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -64,6 +66,7 @@ function startQueryApp(): Promise<AppProcess> {
     {
       port: PORT,
       waitFor: '/health/ready',
+      ...(args['app-dir'] ? { cwd: args['app-dir'] } : {}),
       ...(args['profile-dir']
         ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${args['profile-dir']}`] }
         : {}),
