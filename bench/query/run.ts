@@ -6,7 +6,8 @@
  * `--cpu-requests N` back-to-back API requests (steadier than latency on a shared machine);
  * `--profile-dir D` writes the query process's V8 CPU profile there
  * (bench/ingest/profile-summary.ts summarises it); `--app-dir D` runs the query app built in
- * another checkout (a before/after comparison on one data set).
+ * another checkout (a before/after comparison on one data set); `--floor` also times a bare
+ * `node:http` server sending the direct query (floor-server.ts): the cost of any API's hop.
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ import type { QueryResult } from '../report/results';
 import { summarize } from '../report/stats';
 import { cases, directSearch, sortNewIndices } from './cases';
 import { ensureDataset } from './dataset';
+import { type Floor, startFloor } from './floor';
 
 const { values: args } = parseArgs({
   options: {
@@ -37,6 +39,7 @@ const { values: args } = parseArgs({
     'cpu-requests': { type: 'string', default: '200' },
     'profile-dir': { type: 'string' },
     'app-dir': { type: 'string' },
+    floor: { type: 'boolean', default: false },
     out: { type: 'string' },
   },
 });
@@ -80,6 +83,9 @@ async function main(): Promise<void> {
     `query benchmark: ${EVENTS} events over ${DAYS} days, prefix ${PREFIX}, ${ITERATIONS} iterations per query`,
   );
   const app = await startQueryApp();
+  const floor: Floor | undefined = args.floor
+    ? await startFloor(PREFIX, PORT + 1, OPENSEARCH_URL)
+    : undefined;
   try {
     // A layout experiment (ADR 0034): the data set's indices sorted newest first.
     if (args['index-sort']) await sortNewIndices(client, PREFIX);
@@ -118,6 +124,7 @@ async function main(): Promise<void> {
       const api: number[] = [];
       const raw: number[] = [];
       const took: number[] = [];
+      const bare: number[] = [];
       let matched = 0;
       for (let round = -3; round < ITERATIONS; round++) {
         let started = performance.now();
@@ -126,7 +133,11 @@ async function main(): Promise<void> {
         started = performance.now();
         const { tookMs } = await direct(benchCase.params, after);
         const rawMs = performance.now() - started;
+        started = performance.now();
+        if (floor) await floor.get(benchCase.params, after);
+        const floorMs = performance.now() - started;
         if (round < 0) continue; // warm-up
+        if (floor) bare.push(floorMs);
         api.push(apiMs);
         raw.push(rawMs);
         took.push(tookMs);
@@ -138,6 +149,7 @@ async function main(): Promise<void> {
         await viaApi(benchCase.params, cursor);
       }
       const cpuMicros = processTreeCpuMicros(app.child.pid ?? 0) - cpuBefore;
+      const floorCpu = floor ? await floorCpuMicros(floor, benchCase.params, after) : undefined;
       results.push({
         name: benchCase.name,
         rows: matched,
@@ -146,6 +158,9 @@ async function main(): Promise<void> {
         directTookMs: summarize(took),
         cpuMicrosPerRequest: Math.round(cpuMicros / CPU_REQUESTS),
         loadAverage: [loadBefore, load1()],
+        ...(floor && floorCpu !== undefined
+          ? { floor: { ...summarize(bare), cpuMicrosPerRequest: floorCpu } }
+          : {}),
       });
     }
     log('');
@@ -190,13 +205,40 @@ async function main(): Promise<void> {
       cases: results,
     };
     if (args.out) writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
+    if (floor) {
+      log('');
+      log(
+        markdownTable(
+          ['query', 'floor p50 ms', 'floor p95 ms', 'floor CPU µs/request', 'direct p50 ms'],
+          results.map((r) => [
+            r.name,
+            r.floor?.p50Ms ?? '',
+            r.floor?.p95Ms ?? '',
+            r.floor?.cpuMicrosPerRequest ?? '',
+            r.direct.p50Ms,
+          ]),
+        ),
+      );
+    }
   } finally {
+    await floor?.stop();
     await app.kill('SIGTERM');
     if (!args.keep) {
       await dropPrefix(client, PREFIX);
     } else log(`kept the data set: rerun with --prefix ${PREFIX}`);
     await client.close();
   }
+}
+
+/** The floor server's CPU per request over CPU_REQUESTS requests one after another. */
+async function floorCpuMicros(
+  floor: Floor,
+  params: QueryParams,
+  after: Array<string | number> | undefined,
+): Promise<number> {
+  const before = processTreeCpuMicros(floor.pid);
+  for (let request = 0; request < CPU_REQUESTS; request++) await floor.get(params, after);
+  return Math.round((processTreeCpuMicros(floor.pid) - before) / CPU_REQUESTS);
 }
 
 main().catch((error: unknown) => {

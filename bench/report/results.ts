@@ -72,6 +72,8 @@ export interface QueryResult {
     cpuMicrosPerRequest?: number;
     /** 1-minute load average when the case started and ended. */
     loadAverage?: [number, number];
+    /** `--floor`: a bare node:http server sending the direct query (bench/query/floor-server.ts). */
+    floor?: LatencySummary & { cpuMicrosPerRequest: number };
   }>;
 }
 
