@@ -61,7 +61,20 @@ export interface QueryResult {
   benchmark: 'query';
   events: number;
   iterations: number;
-  cases: Array<{ name: string; rows: number; api: LatencySummary; direct: LatencySummary }>;
+  cases: Array<{
+    name: string;
+    rows: number;
+    api: LatencySummary;
+    direct: LatencySummary;
+    /** OpenSearch's own time (`took`) of the direct searches. */
+    directTookMs?: LatencySummary;
+    /** The query process's user + system CPU per API request, over back-to-back requests. */
+    cpuMicrosPerRequest?: number;
+    /** 1-minute load average when the case started and ended. */
+    loadAverage?: [number, number];
+    /** `--floor`: a bare node:http server sending the direct query (bench/query/floor-server.ts). */
+    floor?: LatencySummary & { cpuMicrosPerRequest: number };
+  }>;
 }
 
 /** What `bench/export/run.ts --out` writes. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { createPublicKey } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { passportJwtSecret } from 'jwks-rsa';
 import { ExtractJwt, Strategy, type StrategyOptionsWithoutRequest } from 'passport-jwt';
 import type { Algorithm } from 'jsonwebtoken';
@@ -8,36 +8,43 @@ import { APP_CONFIG, type AppConfig, type AuthConfig } from '@auditlog/config';
 import { ProblemException } from '@auditlog/problem';
 import { unauthenticated } from './jwt-auth.guard';
 import { PERMISSIONS, type Principal, type Role, ROLES } from './principal';
+import { hmacKey, type KeyProvider, keyObjectProvider, publicKey } from './verification-key';
 
 /** Algorithms are pinned by key type so a token can never choose how it is verified. */
 interface KeyOptions {
-  secretOrKey?: string;
-  secretOrKeyProvider?: ReturnType<typeof passportJwtSecret>;
+  secretOrKey?: KeyObject;
+  secretOrKeyProvider?: KeyProvider<unknown>;
   algorithms: Algorithm[];
 }
 
 function keyOptions(auth: AuthConfig): KeyOptions {
   if (auth.jwksUrl) {
     return {
-      secretOrKeyProvider: passportJwtSecret({
-        jwksUri: auth.jwksUrl,
-        cache: true,
-        cacheMaxAge: 10 * 60_000,
-        rateLimit: true,
-        jwksRequestsPerMinute: 10,
-      }),
+      secretOrKeyProvider: keyObjectProvider(
+        passportJwtSecret({
+          jwksUri: auth.jwksUrl,
+          cache: true,
+          cacheMaxAge: 10 * 60_000,
+          rateLimit: true,
+          jwksRequestsPerMinute: 10,
+        }),
+      ),
       algorithms: ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'PS256'],
     };
   }
   if (auth.jwtPublicKey) {
-    const type = createPublicKey(auth.jwtPublicKey).asymmetricKeyType;
+    const key = publicKey(auth.jwtPublicKey);
+    const type = key.asymmetricKeyType;
     const algorithms: Algorithm[] =
       type === 'ec'
         ? ['ES256', 'ES384', 'ES512']
         : ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
-    return { secretOrKey: auth.jwtPublicKey, algorithms };
+    return { secretOrKey: key, algorithms };
   }
-  return { secretOrKey: auth.jwtSecret, algorithms: ['HS256'] };
+  return {
+    secretOrKey: auth.jwtSecret ? hmacKey(auth.jwtSecret) : undefined,
+    algorithms: ['HS256'],
+  };
 }
 
 function claim(payload: Record<string, unknown>, path: string): unknown {

@@ -1,10 +1,11 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, type KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import type { QueryParams } from '@auditlog/events';
 import { ProblemException } from '@auditlog/problem';
 import { type Permission, PERMISSIONS, type Principal } from './principal';
+import { hmacKey } from './verification-key';
 
 /** `typ` (header and claim) of viewer session tokens: how the JWT guard tells them apart. */
 export const VIEWER_SESSION_TYP = 'auditlog-viewer';
@@ -90,10 +91,11 @@ export function viewerSessionsOff(): ProblemException {
 /** Signs and verifies viewer session tokens (HS256 JWTs with `typ: auditlog-viewer`). */
 @Injectable()
 export class ViewerSessions {
-  private readonly key?: Buffer;
+  private readonly key?: KeyObject;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.key = viewerSessionKey(config);
+    const key = viewerSessionKey(config);
+    this.key = key === undefined ? undefined : hmacKey(key);
   }
 
   get enabled(): boolean {

@@ -25,8 +25,15 @@ class InvalidInput extends Error {
   }
 }
 
-/** The properties a DTO declares (has a rule for), in declaration order. */
-export function dtoFields(metatype: Type<unknown>): string[] {
+const declaredFields = new WeakMap<Type<unknown>, readonly string[]>();
+
+/**
+ * The properties a DTO declares (has a rule for), in declaration order. Read once per class:
+ * decorators have all run by the time a request arrives.
+ */
+export function dtoFields(metatype: Type<unknown>): readonly string[] {
+  const known = declaredFields.get(metatype);
+  if (known) return known;
   const metadata = getMetadataStorage().getTargetValidationMetadatas(
     metatype,
     '',
@@ -34,7 +41,9 @@ export function dtoFields(metatype: Type<unknown>): string[] {
     false,
     undefined,
   );
-  return [...new Set(metadata.map((entry) => entry.propertyName))];
+  const fields = [...new Set(metadata.map((entry) => entry.propertyName))];
+  declaredFields.set(metatype, fields);
+  return fields;
 }
 
 /** `message.` alone when there is one problem, else the summary of the part of the request. */
