@@ -7,7 +7,8 @@ const { swcTransform, moduleNameMapper } = require('./jest-shared');
 module.exports = {
   displayName: 'cluster',
   rootDir: path.resolve(__dirname, '..'),
-  testEnvironment: 'node',
+  // Fails a file that leaves a timer, server or socket open: test/open-handles-environment.js.
+  testEnvironment: '<rootDir>/test/open-handles-environment.js',
   testMatch: [
     '<rootDir>/test/cluster/**/*.e2e-spec.ts',
     // The two-replica maintenance suite again, now on replicated indices.

@@ -5,7 +5,8 @@ const { swcTransform, moduleNameMapper } = require('./jest-shared');
 module.exports = {
   displayName: 'e2e',
   rootDir: path.resolve(__dirname, '..'),
-  testEnvironment: 'node',
+  // Fails a file that leaves a timer, server or socket open: test/open-handles-environment.js.
+  testEnvironment: '<rootDir>/test/open-handles-environment.js',
   testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts'],
   // The fault-injection suites have their own configs (one file at a time):
   // test/jest-faults.config.js and, on a local cluster, test/jest-cluster.config.js.

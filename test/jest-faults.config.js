@@ -6,7 +6,8 @@ const { swcTransform, moduleNameMapper } = require('./jest-shared');
 module.exports = {
   displayName: 'faults',
   rootDir: path.resolve(__dirname, '..'),
-  testEnvironment: 'node',
+  // Fails a file that leaves a timer, server or socket open: test/open-handles-environment.js.
+  testEnvironment: '<rootDir>/test/open-handles-environment.js',
   testMatch: ['<rootDir>/test/faults/**/*.e2e-spec.ts'],
   transform: swcTransform,
   moduleNameMapper,

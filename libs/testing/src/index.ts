@@ -16,3 +16,4 @@ export * from './receivers/webhook-receiver';
 export * from './receivers/rsyslog';
 export * from './receivers/rfc5424';
 export * from './receivers/audit-events';
+export * from './redis-tls';

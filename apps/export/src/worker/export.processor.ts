@@ -32,6 +32,8 @@ function permanent(error: unknown): unknown {
 export class ExportProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ExportProcessor.name);
   private connection?: Redis;
+  /** Whether Redis ever answered: before that no job can have started. */
+  private connected = false;
   private worker?: Worker<ExportJobData, RunResult>;
 
   constructor(
@@ -43,6 +45,9 @@ export class ExportProcessor implements OnApplicationBootstrap, BeforeApplicatio
 
   onApplicationBootstrap(): void {
     this.connection = workerConnection(this.config);
+    this.connection.once('ready', () => {
+      this.connected = true;
+    });
     this.worker = new Worker<ExportJobData, RunResult>(EXPORT_QUEUE, (job) => this.process(job), {
       ...exportWorkerOptions(this.config),
       connection: this.connection,
@@ -56,8 +61,10 @@ export class ExportProcessor implements OnApplicationBootstrap, BeforeApplicatio
 
   /** Before the queue closes: an active job is finished (and its slot given back) or released. */
   async beforeApplicationShutdown(): Promise<void> {
-    // Workers close before their connection, so an active job is finished or released.
-    await this.worker?.close().catch(() => undefined);
+    // Workers close before their connection, so an active job is finished or released. A
+    // worker that never reached Redis (wrong address, CA or password) has no job to finish,
+    // and a graceful close would wait for the connection forever: it is forced.
+    await this.worker?.close(!this.connected).catch(() => undefined);
     this.connection?.disconnect();
   }
 
