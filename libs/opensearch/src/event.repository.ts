@@ -70,18 +70,13 @@ export class EventRepository {
 
   /** One `_bulk`; documents stamped per attempt with the fence's `indexedAt`. */
   private async send(writes: readonly EventWrite[], indexedAt: string): Promise<WriteOutcome[]> {
-    const body = writes.flatMap((write) => [
-      { create: { _index: write.index, _id: write.id } },
-      write.source === undefined
-        ? { ...write.document, ingest: { ...write.document.ingest, indexed_at: indexedAt } }
-        : withIndexedAt(write.source, indexedAt),
-    ]);
+    const body = bulkBody(writes, indexedAt);
     let items: BulkItem[];
     try {
-      // Pre-serialised documents (strings) are sent as they are by the client's NDJSON serialiser.
       // Only what the outcome needs: the full per-item answer costs more to parse than the
       // rest of the ingest path (docs/adr/0012-ingest-hot-path.md).
       const response = await this.client.bulk({
+        // A string body is sent as it is (the client's types only name the array form).
         body: body as never,
         filter_path:
           'items.*.status,items.*.error.type,items.*.error.reason,items.*._shards.successful',
@@ -97,6 +92,26 @@ export class EventRepository {
     }
     return items.map((item) => toOutcome(item, this.writeCopies));
   }
+}
+
+/**
+ * The NDJSON body as one string, written here rather than by the client's serialiser: an
+ * action line per write and the pre-serialised source, with no intermediate array and no
+ * action object to stringify (docs/adr/0160-ingest-request-cost.md).
+ */
+function bulkBody(writes: readonly EventWrite[], indexedAt: string): string {
+  let body = '';
+  for (const write of writes) {
+    const source =
+      write.source === undefined
+        ? JSON.stringify({
+            ...write.document,
+            ingest: { ...write.document.ingest, indexed_at: indexedAt },
+          })
+        : withIndexedAt(write.source, indexedAt);
+    body += `{"create":{"_index":${JSON.stringify(write.index)},"_id":${JSON.stringify(write.id)}}}\n${source}\n`;
+  }
+  return body;
 }
 
 function toOutcome(item: BulkItem, writeCopies: number): WriteOutcome {
