@@ -1,6 +1,8 @@
 /**
  * Summarises a V8 CPU profile (`node --cpu-prof`): the functions with the most self time,
- * and the share of a few cost groups (validation, canonical JSON, hashing, GC, logging).
+ * the share of a few cost groups (validation, canonical JSON, hashing, GC, logging), and
+ * the functions with the most inclusive time (themselves and everything they called,
+ * each sample counted once per function however deep the recursion).
  *
  *   npx tsx bench/ingest/profile-summary.ts /tmp/prof/CPU.…cpuprofile [--top 25]
  */
@@ -51,6 +53,9 @@ function main(): void {
   if (!file) throw new Error('usage: profile-summary.ts <file.cpuprofile> [--top 25]');
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parentOf = new Map<number, number>();
+  for (const node of profile.nodes)
+    for (const child of node.children ?? []) parentOf.set(child, node.id);
   const self = new Map<number, number>();
   profile.samples.forEach((id, index) => {
     self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
@@ -65,11 +70,7 @@ function main(): void {
   for (const [id, micros] of self) {
     const frame = byId.get(id)?.callFrame;
     if (!frame || frame.functionName === '(idle)') continue;
-    const url = frame.url
-      .replace(/^file:\/\//, '')
-      .replace(/.*\/(node_modules\/)/, '$1')
-      .replace(/.*\/dist\//, 'dist/');
-    const key = `${frame.functionName || '(anonymous)'} ${url}:${frame.lineNumber + 1}`;
+    const key = frameKey(frame);
     perFunction.set(key, (perFunction.get(key) ?? 0) + micros);
     const group =
       frame.functionName === '(garbage collector)'
@@ -92,6 +93,49 @@ function main(): void {
   for (const [key, micros] of [...perFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) {
     process.stdout.write(`| ${pct(micros)} | \`${key}\` |\n`);
   }
+  const inclusive = inclusiveTimes(profile, byId, parentOf);
+  process.stdout.write('\n| inclusive time | function |\n|---:|---|\n');
+  for (const [key, micros] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    process.stdout.write(`| ${pct(micros)} | \`${key}\` |\n`);
+  }
+}
+
+function frameKey(frame: ProfileNode['callFrame']): string {
+  const url = frame.url
+    .replace(/^file:\/\//, '')
+    .replace(/.*\/(node_modules\/)/, '$1')
+    .replace(/.*\/dist\//, 'dist/');
+  return `${frame.functionName || '(anonymous)'} ${url}:${frame.lineNumber + 1}`;
+}
+
+/** Time of each function with its callees; the synthetic root and idle are left out. */
+function inclusiveTimes(
+  profile: Profile,
+  byId: ReadonlyMap<number, ProfileNode>,
+  parentOf: ReadonlyMap<number, number>,
+): Map<string, number> {
+  const keysOf = new Map<number, string[]>();
+  const stackKeys = (id: number): string[] => {
+    const known = keysOf.get(id);
+    if (known) return known;
+    const frame = byId.get(id)?.callFrame;
+    const parent = parentOf.get(id);
+    const above = parent === undefined ? [] : stackKeys(parent);
+    const name = frame?.functionName;
+    const keys =
+      !frame || name === '(root)' || name === '(idle)' || name === '(program)'
+        ? above
+        : [...new Set([...above, frameKey(frame)])];
+    keysOf.set(id, keys);
+    return keys;
+  };
+  const times = new Map<string, number>();
+  profile.samples.forEach((id, index) => {
+    if (byId.get(id)?.callFrame.functionName === '(idle)') return;
+    const delta = profile.timeDeltas[index] ?? 0;
+    for (const key of stackKeys(id)) times.set(key, (times.get(key) ?? 0) + delta);
+  });
+  return times;
 }
 
 main();

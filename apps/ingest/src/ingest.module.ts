@@ -15,8 +15,12 @@ import { INGEST_OPENAPI } from './ingest.openapi';
 
 @Module({})
 export class IngestModule {
-  /** Ingest reads its own bodies (gzip, NDJSON, limits after decompression). */
-  static readonly httpOptions: CreateAppOptions = { jsonBody: false, openapi: INGEST_OPENAPI };
+  /** Ingest reads its own bodies (gzip, NDJSON, limits after decompression); no ETags. */
+  static readonly httpOptions: CreateAppOptions = {
+    jsonBody: false,
+    etag: false,
+    openapi: INGEST_OPENAPI,
+  };
   /** Producers register actions here, so ingest creates the catalog index. */
   static readonly opensearch: OpenSearchOptions = { owns: [CATALOG_INDEX] };
 

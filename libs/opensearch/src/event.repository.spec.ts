@@ -56,3 +56,31 @@ describe('EventRepository write copies', () => {
     ]);
   });
 });
+
+describe('EventRepository _bulk body', () => {
+  it('is one NDJSON buffer: an action line and the stamped source per write', async () => {
+    const { client, requests } = stubClient([
+      { create: { status: 201 } },
+      { create: { status: 201 } },
+    ]);
+    await new EventRepository(client, config(1)).bulkCreate([
+      { index: 'i', id: 'acme:a', source: '{"id":"a","ingest":{"key_id":"k"}}' },
+      write('b'),
+    ]);
+    const body = requests[0]?.body;
+    expect(Buffer.isBuffer(body)).toBe(true);
+    const lines = (body as Buffer).toString('utf8').split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[4]).toBe('');
+    expect(JSON.parse(lines[0] ?? '')).toEqual({ create: { _index: 'i', _id: 'acme:a' } });
+    expect(JSON.parse(lines[1] ?? '')).toEqual({
+      id: 'a',
+      ingest: { key_id: 'k', indexed_at: expect.any(String) as unknown },
+    });
+    expect(JSON.parse(lines[2] ?? '')).toEqual({ create: { _index: 'i', _id: 'b' } });
+    expect(JSON.parse(lines[3] ?? '')).toEqual({
+      id: 'b',
+      ingest: { indexed_at: expect.any(String) as unknown },
+    });
+  });
+});

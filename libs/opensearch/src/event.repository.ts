@@ -5,13 +5,13 @@ import { type StoredEvent, withIndexedAt } from '@auditlog/events';
 import { EVENT_WRITE_FENCE, type EventWriteFence, type FencedWrite } from './event-write-fence';
 import { OPENSEARCH_CLIENT } from './opensearch.client';
 
-export interface EventWrite {
-  index: string;
-  id: string;
-  document: StoredEvent;
-  /** `document` already serialised as JSON, when the caller has it (saves a second pass). */
-  source?: string;
-}
+/**
+ * One event to create: the stored document, or its JSON when the caller already has it
+ * (the ingest path: it then keeps no document object alive while the write is in flight).
+ */
+export type EventWrite = { index: string; id: string } & (
+  { document: StoredEvent; source?: undefined } | { source: string; document?: undefined }
+);
 
 export type WriteOutcome =
   | { status: 'created' }
@@ -70,18 +70,13 @@ export class EventRepository {
 
   /** One `_bulk`; documents stamped per attempt with the fence's `indexedAt`. */
   private async send(writes: readonly EventWrite[], indexedAt: string): Promise<WriteOutcome[]> {
-    const body = writes.flatMap((write) => [
-      { create: { _index: write.index, _id: write.id } },
-      write.source === undefined
-        ? { ...write.document, ingest: { ...write.document.ingest, indexed_at: indexedAt } }
-        : withIndexedAt(write.source, indexedAt),
-    ]);
+    const body = bulkBody(writes, indexedAt);
     let items: BulkItem[];
     try {
-      // Pre-serialised documents (strings) are sent as they are by the client's NDJSON serialiser.
       // Only what the outcome needs: the full per-item answer costs more to parse than the
       // rest of the ingest path (docs/adr/0012-ingest-hot-path.md).
       const response = await this.client.bulk({
+        // A Buffer body is sent as it is (the client's types only name the array form).
         body: body as never,
         filter_path:
           'items.*.status,items.*.error.type,items.*.error.reason,items.*._shards.successful',
@@ -97,6 +92,35 @@ export class EventRepository {
     }
     return items.map((item) => toOutcome(item, this.writeCopies));
   }
+}
+
+/**
+ * The NDJSON body written straight into one Buffer: an action line per write and the
+ * pre-serialised source, with no intermediate array, no action object to stringify and no
+ * large string on the heap while the call is in flight (docs/adr/0160-ingest-request-cost.md).
+ */
+function bulkBody(writes: readonly EventWrite[], indexedAt: string): Buffer {
+  const lines = new Array<string>(writes.length * 2);
+  let bytes = 0;
+  for (let i = 0; i < writes.length; i++) {
+    const write = writes[i] as EventWrite;
+    const action = `{"create":{"_index":${JSON.stringify(write.index)},"_id":${JSON.stringify(write.id)}}}\n`;
+    const source = `${
+      write.source === undefined
+        ? JSON.stringify({
+            ...write.document,
+            ingest: { ...write.document.ingest, indexed_at: indexedAt },
+          })
+        : withIndexedAt(write.source, indexedAt)
+    }\n`;
+    lines[2 * i] = action;
+    lines[2 * i + 1] = source;
+    bytes += Buffer.byteLength(action, 'utf8') + Buffer.byteLength(source, 'utf8');
+  }
+  const body = Buffer.allocUnsafe(bytes);
+  let offset = 0;
+  for (const line of lines) offset += body.write(line, offset, 'utf8');
+  return body;
 }
 
 function toOutcome(item: BulkItem, writeCopies: number): WriteOutcome {

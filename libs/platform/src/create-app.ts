@@ -8,6 +8,11 @@ import { type OpenApiInfo, serveOpenApiDocs } from './openapi';
 export interface CreateAppOptions {
   /** Apps that parse their own bodies (ingest: gzip, NDJSON) turn the JSON parser off. */
   jsonBody?: boolean;
+  /**
+   * Express's weak ETag on every body (a SHA-1 per response); ingest turns it off: its
+   * answers are to POSTs, which no cache revalidates.
+   */
+  etag?: boolean;
   /** The app's OpenAPI description: served at /docs when OPENAPI_DOCS_ENABLED. */
   openapi?: OpenApiInfo;
 }
@@ -26,6 +31,7 @@ export async function createApp(
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  if (options.etag === false) app.disable('etag');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   if (options.jsonBody !== false) {
     app.useBodyParser('json', { limit: '1mb' });

@@ -6,7 +6,7 @@ import {
   Module,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
@@ -17,7 +17,7 @@ import { ProblemFilter } from './http/problem.filter';
 import { ProblemValidationPipe } from './http/validation.pipe';
 import { UndeclaredQueryInterceptor } from './http/undeclared-query.interceptor';
 import { loggerParams } from './logging/logging';
-import { HttpMetricsInterceptor } from './metrics/http-metrics.interceptor';
+import { HttpMetricsGuard } from './metrics/http-metrics.guard';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { createRedisClient, REDIS_CLIENT } from './redis.provider';
@@ -59,7 +59,7 @@ export class PlatformModule implements OnApplicationShutdown {
         },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useClass: ProblemValidationPipe },
-        { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
+        { provide: APP_GUARD, useClass: HttpMetricsGuard },
         { provide: APP_INTERCEPTOR, useClass: UndeclaredQueryInterceptor },
       ],
       exports: [MetricsService, REDIS_CLIENT],

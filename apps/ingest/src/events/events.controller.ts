@@ -4,6 +4,7 @@ import { IngestKeyGuard, type IngestRequest } from '@auditlog/auth';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
 import { ProblemException } from '@auditlog/problem';
 import {
+  type BatchInput,
   type BatchResult,
   type IngestResult,
   IngestService,
@@ -45,6 +46,17 @@ export class EventsController {
     @Req() request: IngestRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<BatchResult> {
+    const { body: result, retryAfter } = await this.ingest.ingestBatch(
+      await this.batchInputs(request, response),
+      producer(request),
+    );
+    if (result.rejected > 0) response.status(207);
+    if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
+    return result;
+  }
+
+  /** The items of the body; the body's text is not kept while they are written. */
+  private async batchInputs(request: IngestRequest, response: Response): Promise<BatchInput[]> {
     const body = await readRequestBody(request, response, {
       maxBytes: this.config.ingest.maxRequestBytes,
       allowNdjson: true,
@@ -64,10 +76,7 @@ export class EventsController {
         `A batch may hold at most ${max} events; this one has ${items.length}. Split it.`,
       );
     }
-    const { body: result, retryAfter } = await this.ingest.ingestBatch(items, producer(request));
-    if (result.rejected > 0) response.status(207);
-    if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
-    return result;
+    return items;
   }
 }
 

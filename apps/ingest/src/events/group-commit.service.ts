@@ -93,35 +93,44 @@ export class GroupCommitService implements BeforeApplicationShutdown {
     if (Date.now() < this.unavailableUntil) {
       throw new StorageUnavailableError(new Error('OpenSearch failed moments ago'));
     }
-    const serialised = writes.map((write) => {
+    let bytes = 0;
+    const sizes = new Array<number>(writes.length);
+    for (let i = 0; i < writes.length; i++) {
+      const write = writes[i] as EventWrite;
       const source = write.source ?? JSON.stringify(write.document);
-      return { write, bytes: Buffer.byteLength(source, 'utf8') + 128 };
-    });
-    const bytes = serialised.reduce((sum, item) => sum + item.bytes, 0);
+      sizes[i] = Buffer.byteLength(source, 'utf8') + 128;
+      bytes += sizes[i] as number;
+    }
     // A lone oversized request is still admitted, or it could never be written.
     if (this.admittedBytes > 0 && this.admittedBytes + bytes > this.limits.queueMaxBytes) {
       throw new QueueFullError();
     }
     this.admittedBytes += bytes;
     this.admittedEvents += writes.length;
-    const results = serialised.map(
-      ({ write, bytes: size }) =>
-        new Promise<WriteOutcome | Error>((resolve) => {
-          this.enqueue({
-            write,
-            bytes: size,
-            attempts: 0,
-            queuedAt: Date.now(),
-            settle: (outcome) => {
-              this.admittedBytes -= size;
-              this.admittedEvents -= 1;
-              resolve(outcome);
-            },
-          });
-        }),
-    );
+    // One promise per submission, not per event: each item settles its own slot.
+    const result = new Promise<Array<WriteOutcome | Error>>((resolve) => {
+      const outcomes = new Array<WriteOutcome | Error>(writes.length);
+      let open = writes.length;
+      const queuedAt = Date.now();
+      for (let i = 0; i < writes.length; i++) {
+        const size = sizes[i] as number;
+        this.enqueue({
+          write: writes[i] as EventWrite,
+          bytes: size,
+          attempts: 0,
+          queuedAt,
+          settle: (outcome) => {
+            this.admittedBytes -= size;
+            this.admittedEvents -= 1;
+            outcomes[i] = outcome;
+            open -= 1;
+            if (open === 0) resolve(outcomes);
+          },
+        });
+      }
+    });
     this.schedule();
-    return Promise.all(results);
+    return result;
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Counter } from 'prom-client';
 import { APP_CONFIG, type AppConfig, type IngestKeyRecord } from '@auditlog/config';
-import { type FieldProblem, normalizeEvent, type StoredEvent } from '@auditlog/events';
+import { type FieldProblem, normalizeEvent } from '@auditlog/events';
 import { MetricsService } from '@auditlog/platform';
 import { ProblemException } from '@auditlog/problem';
 import {
@@ -43,8 +43,13 @@ export interface Producer {
   clientIp?: string;
 }
 
+/**
+ * A prepared item keeps only what its answer and its write need: while the `_bulk` is in
+ * flight, no parsed input or stored event object stays alive for the garbage collector to
+ * copy (docs/adr/0160-ingest-request-cost.md).
+ */
 type Prepared =
-  | { ok: true; event: StoredEvent; write: EventWrite }
+  | { ok: true; id: string; write: EventWrite }
   | { ok: false; errors: FieldProblem[]; forbidden?: boolean };
 
 const RETRY_AFTER_SECONDS = 2;
@@ -55,10 +60,14 @@ function isTransient(outcome: WriteOutcome | Error): boolean {
 }
 
 /** The id a producer sent, for rejected items: a server-made id was never stored. */
-function producerId(input: BatchInput | undefined): { id?: string } {
-  const value = input !== undefined && 'value' in input ? input.value : undefined;
+function producerId(input: BatchInput): string | undefined {
+  const value = 'value' in input ? input.value : undefined;
   const id = (value as { id?: unknown } | null | undefined)?.id;
-  return typeof id === 'string' ? { id } : {};
+  return typeof id === 'string' ? id : undefined;
+}
+
+function rejectedItem(index: number, id: string | undefined, errors: FieldProblem[]) {
+  return { index, ...(id === undefined ? {} : { id }), status: 'rejected' as const, errors };
 }
 
 function unavailable(): ProblemException {
@@ -119,7 +128,7 @@ export class IngestService {
       ]);
     }
     this.events.inc({ status: outcome.status });
-    return { id: prepared.event.id, status: outcome.status };
+    return { id: prepared.id, status: outcome.status };
   }
 
   /**
@@ -142,6 +151,7 @@ export class IngestService {
           : this.prepare(input.value, producer, now),
       ),
     );
+    const producerIds = inputs.map(producerId);
     const firstIndexOf = new Map<string, number>();
     const toWrite: number[] = [];
     prepared.forEach((item, index) => {
@@ -157,17 +167,11 @@ export class IngestService {
 
     let transient = false;
     const results = prepared.map((item, index): BatchItemResult => {
-      if (!item.ok)
-        return { index, ...producerId(inputs[index]), status: 'rejected', errors: item.errors };
+      if (!item.ok) return rejectedItem(index, producerIds[index], item.errors);
       const first = firstIndexOf.get(item.write.id) as number;
       const outcome = outcomeAt.get(first) as WriteOutcome | Error;
-      const id = item.event.id;
-      const rejected = (message: string): BatchItemResult => ({
-        index,
-        ...producerId(inputs[index]),
-        status: 'rejected',
-        errors: [{ path: '', message }],
-      });
+      const rejected = (message: string): BatchItemResult =>
+        rejectedItem(index, producerIds[index], [{ path: '', message }]);
       if (isTransient(outcome)) {
         transient = true;
         return rejected(TRANSIENT_MESSAGE);
@@ -176,7 +180,7 @@ export class IngestService {
         const reason = outcome instanceof Error ? outcome.message : outcome.reason;
         return rejected(`OpenSearch refused the event: ${reason}`);
       }
-      return { index, id, status: first === index ? outcome.status : 'duplicate' };
+      return { index, id: item.id, status: first === index ? outcome.status : 'duplicate' };
     });
     const count = (status: ItemStatus): number =>
       results.filter((result) => result.status === status).length;
@@ -237,13 +241,8 @@ export class IngestService {
     }
     return {
       ok: true,
-      event,
-      write: {
-        index,
-        id: eventDocumentId(event.company_id, event.id),
-        document: event,
-        source: result.source,
-      },
+      id: event.id,
+      write: { index, id: eventDocumentId(event.company_id, event.id), source: result.source },
     };
   }
 }

@@ -26,13 +26,24 @@ export function loggerParams(config: AppConfig): Params {
         censor: '[redacted]',
       },
       autoLogging: { ignore: (request) => request.url?.startsWith('/health') ?? false },
-      serializers: {
-        req: (request: { id: string; method: string; url: string }) => ({
-          id: request.id,
-          method: request.method,
-          url: request.url?.split('?')[0],
-        }),
-      },
+      // The line written per request, built from the raw objects: method, path and id of the
+      // request, the status of the response. pino-http's standard serializers would first
+      // copy every request and response header into objects this line never shows
+      // (docs/adr/0160-ingest-request-cost.md).
+      wrapSerializers: false,
+      serializers: { req: requestLine, res: responseLine },
     },
   };
+}
+
+type LoggedRequest = IncomingMessage & { id?: unknown; originalUrl?: string };
+
+function requestLine(request: LoggedRequest): { id: unknown; method?: string; url?: string } {
+  const url = request.originalUrl ?? request.url;
+  const query = url?.indexOf('?') ?? -1;
+  return { id: request.id, method: request.method, url: query < 0 ? url : url?.slice(0, query) };
+}
+
+function responseLine(response: ServerResponse): { statusCode: number } {
+  return { statusCode: response.statusCode };
 }
