@@ -3,7 +3,8 @@
  * a CSV and an XLSX export job through the real worker process, next to a raw point-in-time
  * scan of the same events in the same run, and the worker's peak RSS at 100,000 rows and at
  * N rows (a fresh worker per measurement; VmHWM from /proc). Default N: 1,000,000.
- * `--worker-heap-mib M` runs the worker with `--max-old-space-size=M`.
+ * `--worker-heap-mib M` runs the worker with `--max-old-space-size=M`; `--worker-cpu-prof DIR`
+ * writes each worker's V8 CPU profile into DIR (summarise with bench/ingest/profile-summary.ts).
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -28,6 +29,7 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
     port: { type: 'string', default: '3913' },
     'worker-heap-mib': { type: 'string' },
+    'worker-cpu-prof': { type: 'string' },
   },
 });
 const EVENTS = Number(args.events);
@@ -157,9 +159,14 @@ function peakRssMiB(pid: number): number {
 /** The export worker, from the build, through the test harness (a capped heap if asked). */
 function startWorker(): Promise<AppProcess> {
   const heap = args['worker-heap-mib'];
-  return startProcess('export-worker', env, {
+  const profileDir = args['worker-cpu-prof'];
+  const nodeArgs = [
     // A capped heap shows whether the worker needs memory in proportion to the rows.
-    ...(heap ? { nodeArgs: [`--max-old-space-size=${heap}`] } : {}),
+    ...(heap ? [`--max-old-space-size=${heap}`] : []),
+    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+  ];
+  return startProcess('export-worker', env, {
+    nodeArgs,
     echo: false,
     startTimeoutMs: 120_000,
   });

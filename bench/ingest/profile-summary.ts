@@ -27,6 +27,11 @@ const GROUPS: Array<[string, RegExp]> = [
   ['OpenSearch client', /node_modules\/@opensearch-project/],
   ['express + Nest', /node_modules\/(express|router|@nestjs|body-parser|finalhandler)/],
   ['prom-client', /node_modules\/prom-client/],
+  [
+    'exceljs + zip (archiver, jszip)',
+    /node_modules\/(exceljs|archiver|zip-stream|jszip|readable-stream)/,
+  ],
+  ['export formatting (own)', /apps\/export\/src\/format/],
 ];
 
 function main(): void {
