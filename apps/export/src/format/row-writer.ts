@@ -17,6 +17,12 @@ export interface RowWriter {
   finish(): Promise<void>;
 }
 
+/**
+ * A page is handed to the output in pieces of about this many UTF-16 units, each written
+ * with backpressure, so no page-sized string or Buffer is built (ADR 0151).
+ */
+export const CHUNK_CHARS = 256 * 1024;
+
 /** Writes a chunk and waits for `drain` when the stream's buffer is full. */
 export async function put(out: Writable, chunk: string | Buffer): Promise<void> {
   if (out.destroyed) throw new Error('the output stream is closed');
