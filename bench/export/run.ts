@@ -100,6 +100,20 @@ async function load(client: Client, company: string, count: number, now: number)
   );
 }
 
+/** Deletes the `audit_log.exported` events earlier runs' export jobs left in a kept data set. */
+async function dropExportAudits(client: Client): Promise<void> {
+  const { body } = await client.search({
+    index: `${PREFIX}-events-*`,
+    body: { size: 10_000, _source: false, query: { term: { action: 'audit_log.exported' } } },
+  });
+  const hits = body.hits.hits as Array<{ _index: string; _id: string }>;
+  if (hits.length === 0) return;
+  await client.bulk({
+    refresh: true,
+    body: hits.map((hit) => ({ delete: { _index: hit._index, _id: hit._id } })),
+  });
+}
+
 /** Pages through every event of `company` with a point in time and search_after, as the worker does. */
 async function rawScan(client: Client, company: string, from: string, to: string): Promise<number> {
   const { body: pit } = await client.createPit({ index: [`${PREFIX}-events-*`], keep_alive: '2m' });
@@ -244,6 +258,8 @@ async function main(): Promise<void> {
       });
       if (body.count < dataset.rows) await load(client, dataset.company, dataset.rows, now);
     }
+    // A kept data set holds the audit events of the previous run's export jobs.
+    await dropExportAudits(client);
     await client.indices.refresh({ index: `${PREFIX}-events-*` });
 
     let started = performance.now();
