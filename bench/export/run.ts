@@ -3,7 +3,7 @@
  * a CSV and an XLSX export job through the real worker process, next to a raw point-in-time
  * scan of the same events in the same run, and the worker's peak RSS at 100,000 rows and at
  * N rows (a fresh worker per measurement; VmHWM from /proc). Default N: 1,000,000.
- * The worker runs with the node options production gives it (a 160 MiB heap bound);
+ * The worker runs with the node options production gives it (a 256 MiB heap bound);
  * `--worker-heap-mib M` runs it with `--max-old-space-size=M` instead; `--worker-cpu-prof DIR`
  * writes each worker's V8 CPU profile into DIR (summarise with bench/ingest/profile-summary.ts).
  */

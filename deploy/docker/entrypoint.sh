@@ -12,7 +12,7 @@ case "$app" in
   # A bounded heap keeps the worker's peak memory flat however many rows an export has
   # (docs/adr/0151-flat-export-worker-memory.md); NODE_OPTIONS given to the container wins.
   export-worker)
-    NODE_OPTIONS="--max-old-space-size=160 ${NODE_OPTIONS:-}" exec node dist/apps/export/src/worker/main.js "$@"
+    NODE_OPTIONS="--max-old-space-size=256 ${NODE_OPTIONS:-}" exec node dist/apps/export/src/worker/main.js "$@"
     ;;
   maintenance) exec node dist/apps/maintenance/src/main.js "$@" ;;
   setup) exec node dist/apps/setup/src/main.js "$@" ;;

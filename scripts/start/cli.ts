@@ -127,7 +127,7 @@ async function main(): Promise<void> {
   // The export worker has no HTTP port; it logs "export worker ready".
   // Its heap is bounded as in the container entrypoint (docs/adr/0151-flat-export-worker-memory.md).
   run('export-worker', ['apps', 'export', 'src', 'worker', 'main.js'], {}, [
-    '--max-old-space-size=160',
+    '--max-old-space-size=256',
   ]);
   // The maintenance worker (digests, retention sweep, export expiry) has no API, only an
   // internal health port.

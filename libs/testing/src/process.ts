@@ -20,7 +20,7 @@ const ENTRY: Record<ProcessKind, string> = {
  * worker's bounded heap (ADR 0151). A caller's nodeArgs come later and win.
  */
 export const NODE_ARGS: Partial<Record<ProcessKind, readonly string[]>> = {
-  'export-worker': ['--max-old-space-size=160'],
+  'export-worker': ['--max-old-space-size=256'],
 };
 
 /** Workers have no API: they are ready once they log this line. */
