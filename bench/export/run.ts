@@ -3,7 +3,9 @@
  * a CSV and an XLSX export job through the real worker process, next to a raw point-in-time
  * scan of the same events in the same run, and the worker's peak RSS at 100,000 rows and at
  * N rows (a fresh worker per measurement; VmHWM from /proc). Default N: 1,000,000.
- * `--worker-heap-mib M` runs the worker with `--max-old-space-size=M`.
+ * The worker runs with the node options production gives it (a 256 MiB heap bound);
+ * `--worker-heap-mib M` runs it with `--max-old-space-size=M` instead; `--worker-cpu-prof DIR`
+ * writes each worker's V8 CPU profile into DIR (summarise with bench/ingest/profile-summary.ts).
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -28,6 +30,7 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
     port: { type: 'string', default: '3913' },
     'worker-heap-mib': { type: 'string' },
+    'worker-cpu-prof': { type: 'string' },
   },
 });
 const EVENTS = Number(args.events);
@@ -98,6 +101,20 @@ async function load(client: Client, company: string, count: number, now: number)
   );
 }
 
+/** Deletes the `audit_log.exported` events earlier runs' export jobs left in a kept data set. */
+async function dropExportAudits(client: Client): Promise<void> {
+  const { body } = await client.search({
+    index: `${PREFIX}-events-*`,
+    body: { size: 10_000, _source: false, query: { term: { action: 'audit_log.exported' } } },
+  });
+  const hits = body.hits.hits as Array<{ _index: string; _id: string }>;
+  if (hits.length === 0) return;
+  await client.bulk({
+    refresh: true,
+    body: hits.map((hit) => ({ delete: { _index: hit._index, _id: hit._id } })),
+  });
+}
+
 /** Pages through every event of `company` with a point in time and search_after, as the worker does. */
 async function rawScan(client: Client, company: string, from: string, to: string): Promise<number> {
   const { body: pit } = await client.createPit({ index: [`${PREFIX}-events-*`], keep_alive: '2m' });
@@ -154,22 +171,38 @@ function peakRssMiB(pid: number): number {
   return match ? Number(match[1]) / 1024 : NaN;
 }
 
-/** The export worker, from the build, through the test harness (a capped heap if asked). */
+/** The export worker, from the build, through the test harness (another heap bound if asked). */
 function startWorker(): Promise<AppProcess> {
   const heap = args['worker-heap-mib'];
-  return startProcess('export-worker', env, {
+  const profileDir = args['worker-cpu-prof'];
+  const nodeArgs = [
     // A capped heap shows whether the worker needs memory in proportion to the rows.
-    ...(heap ? { nodeArgs: [`--max-old-space-size=${heap}`] } : {}),
+    ...(heap ? [`--max-old-space-size=${heap}`] : []),
+    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+  ];
+  return startProcess('export-worker', env, {
+    nodeArgs,
     echo: false,
     startTimeoutMs: 120_000,
   });
 }
+
+/** CPU seconds (user + system, every thread) a process has used so far, from /proc. */
+function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100;
 
 interface JobRun {
   format: string;
   rows: number;
   seconds: number;
   peakRssMiB: number;
+  /** The worker's CPU time per 1,000 rows, start-up excluded. */
+  workerCpuMsPerKRow: number;
 }
 
 async function exportJob(
@@ -185,6 +218,8 @@ async function exportJob(
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const worker = await startWorker();
   try {
+    const pid = worker.child.pid ?? 0;
+    const idleCpu = cpuSeconds(pid);
     const started = performance.now();
     const created = await fetch(`http://127.0.0.1:${PORT}/v1/exports`, {
       method: 'POST',
@@ -196,7 +231,7 @@ async function exportJob(
     const { id } = (await created.json()) as { id: string };
     let peak = 0;
     const record = await until(async () => {
-      peak = Math.max(peak, peakRssMiB(worker.child.pid ?? 0));
+      peak = Math.max(peak, peakRssMiB(pid));
       const response = await fetch(`http://127.0.0.1:${PORT}/v1/exports/${id}`, { headers });
       const body = (await response.json()) as {
         status: string;
@@ -207,9 +242,16 @@ async function exportJob(
       return body.status === 'completed' ? body : undefined;
     }, `${format} export`);
     const seconds = (performance.now() - started) / 1000;
-    peak = Math.max(peak, peakRssMiB(worker.child.pid ?? 0));
+    peak = Math.max(peak, peakRssMiB(pid));
+    const cpu = cpuSeconds(pid) - idleCpu;
     fs.rmSync(join(EXPORT_DIR, `${id}.${format}`), { force: true });
-    return { format, rows: record.rows, seconds, peakRssMiB: Math.round(peak * 10) / 10 };
+    return {
+      format,
+      rows: record.rows,
+      seconds,
+      peakRssMiB: Math.round(peak * 10) / 10,
+      workerCpuMsPerKRow: Math.round((cpu * 1e9) / record.rows) / 1000,
+    };
   } finally {
     await worker.kill();
   }
@@ -237,6 +279,8 @@ async function main(): Promise<void> {
       });
       if (body.count < dataset.rows) await load(client, dataset.company, dataset.rows, now);
     }
+    // A kept data set holds the audit events of the previous run's export jobs.
+    await dropExportAudits(client);
     await client.indices.refresh({ index: `${PREFIX}-events-*` });
 
     let started = performance.now();
@@ -254,7 +298,7 @@ async function main(): Promise<void> {
           throw new Error(`${format}: ${run.rows} rows, expected ${dataset.rows}`);
         runs.push({ ...run, company: dataset.company });
         log(
-          `${format} ${run.rows} rows: ${run.seconds.toFixed(1)} s (${Math.round(run.rows / run.seconds)}/s), worker peak RSS ${run.peakRssMiB} MiB`,
+          `${format} ${run.rows} rows: ${run.seconds.toFixed(1)} s (${Math.round(run.rows / run.seconds)}/s), worker peak RSS ${run.peakRssMiB} MiB, worker CPU ${run.workerCpuMsPerKRow} ms per 1,000 rows`,
         );
       }
     }
@@ -266,6 +310,7 @@ async function main(): Promise<void> {
           format: run.format,
           rowsPerSecond,
           ratio: Math.round((rowsPerSecond / raw.rowsPerSecond) * 1000) / 1000,
+          workerCpuMsPerKRow: run.workerCpuMsPerKRow,
         };
       });
     const result = {
@@ -273,7 +318,13 @@ async function main(): Promise<void> {
       events: EVENTS,
       raw: { rowsPerSecond: raw.rowsPerSecond },
       formats,
-      rss: runs.map((run) => ({ rows: run.rows, format: run.format, peakRssMiB: run.peakRssMiB })),
+      rss: runs.map((run) => ({
+        rows: run.rows,
+        format: run.format,
+        peakRssMiB: run.peakRssMiB,
+        workerCpuMsPerKRow: run.workerCpuMsPerKRow,
+      })),
+      ...(args['worker-heap-mib'] ? { workerHeapMiB: Number(args['worker-heap-mib']) } : {}),
       machine: {
         cpus: os.cpus().length,
         cpuModel: os.cpus()[0]?.model ?? 'unknown',

@@ -36,6 +36,11 @@ const GROUPS: Array<[string, RegExp]> = [
   ['key objects (node:crypto keys)', /node:internal\/crypto\/keys/],
   ['OpenSearch response parsing', /node_modules\/secure-json-parse/],
   ['rxjs', /node_modules\/rxjs/],
+  [
+    'exceljs + zip (archiver, jszip)',
+    /node_modules\/(exceljs|archiver|zip-stream|jszip|readable-stream)/,
+  ],
+  ['export formatting (own)', /apps\/export\/src\/format/],
 ];
 
 /**

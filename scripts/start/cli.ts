@@ -103,8 +103,13 @@ async function main(): Promise<void> {
   appEnv.OPENAPI_DOCS_ENABLED ??= 'true';
   appEnv.CORS_ALLOWED_ORIGINS ??= `${queryUrl},${queryUrl.replace('127.0.0.1', 'localhost')}`;
 
-  const run = (name: string, main: string[], extraEnv: NodeJS.ProcessEnv): ChildProcess => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', ...main)], {
+  const run = (
+    name: string,
+    main: string[],
+    extraEnv: NodeJS.ProcessEnv,
+    nodeArgs: readonly string[] = [],
+  ): ChildProcess => {
+    const child = spawn(process.execPath, [...nodeArgs, join(REPO_ROOT, 'dist', ...main)], {
       env: { ...appEnv, ...extraEnv },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -120,7 +125,10 @@ async function main(): Promise<void> {
     child: run(app.name, ['apps', app.name, 'src', 'main.js'], { PORT: String(app.port) }),
   }));
   // The export worker has no HTTP port; it logs "export worker ready".
-  run('export-worker', ['apps', 'export', 'src', 'worker', 'main.js'], {});
+  // Its heap is bounded as in the container entrypoint (docs/adr/0151-flat-export-worker-memory.md).
+  run('export-worker', ['apps', 'export', 'src', 'worker', 'main.js'], {}, [
+    '--max-old-space-size=256',
+  ]);
   // The maintenance worker (digests, retention sweep, export expiry) has no API, only an
   // internal health port.
   const maintenance = run('maintenance', ['apps', 'maintenance', 'src', 'main.js'], {

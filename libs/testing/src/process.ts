@@ -15,6 +15,14 @@ const ENTRY: Record<ProcessKind, string> = {
   maintenance: 'dist/apps/maintenance/src/main.js',
 };
 
+/**
+ * Node options production gives a kind (deploy/docker/entrypoint.sh, `npm start`): the export
+ * worker's bounded heap (ADR 0151). A caller's nodeArgs come later and win.
+ */
+export const NODE_ARGS: Partial<Record<ProcessKind, readonly string[]>> = {
+  'export-worker': ['--max-old-space-size=256'],
+};
+
 /** Workers have no API: they are ready once they log this line. */
 const READY_LINE: Partial<Record<ProcessKind, string>> = {
   'export-worker': 'export worker ready',
@@ -83,7 +91,8 @@ export async function startProcess(
   const http = READY_LINE[kind] === undefined;
   const port = http ? (options.port ?? (await freePort())) : 0;
   const cwd = options.cwd ?? ROOT;
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), resolve(cwd, ENTRY[kind])], {
+  const nodeArgs = [...(NODE_ARGS[kind] ?? []), ...(options.nodeArgs ?? [])];
+  const child = spawn(process.execPath, [...nodeArgs, resolve(cwd, ENTRY[kind])], {
     cwd,
     env: {
       PATH: process.env.PATH,

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { EventView } from '@auditlog/events';
 import { type Cell, type Column, row } from './columns';
-import { put, type RowWriter } from './row-writer';
+import { CHUNK_CHARS, put, type RowWriter } from './row-writer';
 
 /** RFC 4180 field: quoted when it holds a quote, comma, CR, LF or edge spaces. */
 export function csvField(value: Cell): string {
@@ -28,7 +28,13 @@ export class CsvWriter implements RowWriter {
       chunk += `\uFEFF${csvLine(this.columns.map((column) => column.header))}`;
       this.started = true;
     }
-    for (const event of events) chunk += csvLine(row(event, this.columns));
+    for (const event of events) {
+      chunk += csvLine(row(event, this.columns));
+      if (chunk.length >= CHUNK_CHARS) {
+        await put(this.out, chunk);
+        chunk = '';
+      }
+    }
     if (chunk) await put(this.out, chunk);
   }
 

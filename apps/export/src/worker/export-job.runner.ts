@@ -45,6 +45,12 @@ export type RunResult =
   | { outcome: 'skipped'; status: string }
   | { outcome: 'cancelled' };
 
+/**
+ * Bytes the hashing step and the file stream each buffer before they push back: a few
+ * format pieces, so the worker formats the next piece while the last one is written.
+ */
+const WRITE_BUFFER_BYTES = 1024 * 1024;
+
 /** Progress reaches the record and the job at most this often. */
 const PROGRESS_EVERY_MS = 1000;
 
@@ -158,8 +164,11 @@ export class ExportJobRunner {
     const total = await this.scanner.count(record.company_id, record.query);
     const maxRows = this.config.export.maxRows;
     if (total > maxRows) throw new UnrecoverableError(new RowLimitExceededError(maxRows).message);
-    const digest = new Digesting();
-    const written = pipeline(digest, createWriteStream(path, { flags: 'wx' }));
+    const digest = new Digesting({ highWaterMark: WRITE_BUFFER_BYTES });
+    const written = pipeline(
+      digest,
+      createWriteStream(path, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES }),
+    );
     let failure: unknown;
     written.catch((error: unknown) => (failure = error));
     let lastReport = Date.now();

@@ -17,6 +17,7 @@ import {
   exportWorkerOptions,
   workerConnection,
 } from '@auditlog/export-jobs';
+import { ZipLimitError } from '../format/zip-writer';
 import { describe, ExportJobRunner, type RunResult } from './export-job.runner';
 
 /** Errors a retry cannot fix: fail the job at once. */
@@ -24,6 +25,7 @@ function permanent(error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOSPC' || code === 'EACCES' || code === 'EROFS')
     return new UnrecoverableError(describe(error));
+  if (error instanceof ZipLimitError) return new UnrecoverableError(error.message);
   return error;
 }
 
