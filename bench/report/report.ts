@@ -136,8 +136,26 @@ export function renderMarkdown(results: ResultsSet, charts: Chart[]): string {
     sections.push(
       `## Export\n\n${exported.events.toLocaleString('en-US')} events; raw scan ${exported.raw.rowsPerSecond.toFixed(0)} rows/s.\n`,
       markdownTable(
-        ['format', 'rows/s', 'ratio to raw'],
-        exported.formats.map((f) => [f.format, f.rowsPerSecond, f.ratio]),
+        [
+          'format',
+          'rows/s',
+          'ratio to raw',
+          'paired raw rows/s',
+          'export CPU ms/1k rows (OpenSearch + worker)',
+          'raw CPU ms/1k rows (OpenSearch + client)',
+          'CPU ratio',
+        ],
+        exported.formats.map((f) => [
+          f.format,
+          f.rowsPerSecond,
+          f.ratio,
+          f.raw?.rowsPerSecond ?? '',
+          f.openSearchCpuMsPerKRow === undefined
+            ? ''
+            : `${f.openSearchCpuMsPerKRow} + ${f.workerCpuMsPerKRow ?? '?'}`,
+          f.raw ? `${f.raw.openSearchCpuMsPerKRow} + ${f.raw.clientCpuMsPerKRow}` : '',
+          f.cpuRatio ?? '',
+        ]),
       ),
       '',
       markdownTable(

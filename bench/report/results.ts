@@ -82,7 +82,17 @@ export interface ExportResult {
   benchmark: 'export';
   events: number;
   raw: { rowsPerSecond: number };
-  formats: Array<{ format: string; rowsPerSecond: number; ratio: number }>;
+  formats: Array<{
+    format: string;
+    rowsPerSecond: number;
+    ratio: number;
+    /** The raw scan run right before this export (rows/s and CPU per 1,000 rows). */
+    raw?: { rowsPerSecond: number; openSearchCpuMsPerKRow: number; clientCpuMsPerKRow: number };
+    workerCpuMsPerKRow?: number;
+    openSearchCpuMsPerKRow?: number;
+    /** CPU per row of the raw scan over that of the export: the ratio saturated cores allow. */
+    cpuRatio?: number;
+  }>;
   rss: Array<{ rows: number; format: string; peakRssMiB: number }>;
 }
 
