@@ -90,6 +90,15 @@ interface Ingest {
   prefix: string;
 }
 
+/** `INGEST_BULK_*` of the benchmark's own environment, so a run can try other group-commit settings. */
+function groupCommitSettings(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).flatMap(([name, value]) =>
+      name.startsWith('INGEST_BULK_') && value !== undefined ? [[name, value]] : [],
+    ),
+  );
+}
+
 function startIngest(prefix: string, secret: string, workers: number): Promise<AppProcess> {
   const keyHash = createHash('sha256').update(secret).digest('hex');
   const profile = values['profile-dir'];
@@ -103,6 +112,7 @@ function startIngest(prefix: string, secret: string, workers: number): Promise<A
       INGEST_WORKERS: String(workers),
       LOG_LEVEL: 'info',
       NODE_ENV: 'production',
+      ...groupCommitSettings(),
     },
     {
       logFile: join(tmpdir(), `bench-ingest-${run}.log`),

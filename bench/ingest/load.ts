@@ -36,25 +36,37 @@ export interface LoadOptions {
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let sent = 0;
   const started = process.hrtime.bigint();
-  const result = await autocannon({
-    url: options.url,
-    connections: options.connections,
-    headers: options.headers,
-    ...(options.amount !== undefined ? { amount: options.amount } : {}),
-    ...(options.overallRate !== undefined ? { overallRate: options.overallRate } : {}),
-    ...(options.durationSeconds !== undefined ? { duration: options.durationSeconds } : {}),
-    timeout: 60,
-    requests: [
+  // autocannon only notices that a run is over at its next one-second sample, so its own
+  // end time (and any rate taken from it) is rounded up to whole seconds: a run is timed
+  // from its start to its last response instead.
+  let lastResponse = started;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
       {
-        setupRequest: (request) => {
-          const next = options.request(sent);
-          sent += 1;
-          return { ...request, method: next.method, path: next.path, body: next.body };
-        },
+        url: options.url,
+        connections: options.connections,
+        headers: options.headers,
+        ...(options.amount !== undefined ? { amount: options.amount } : {}),
+        ...(options.overallRate !== undefined ? { overallRate: options.overallRate } : {}),
+        ...(options.durationSeconds !== undefined ? { duration: options.durationSeconds } : {}),
+        timeout: 60,
+        requests: [
+          {
+            setupRequest: (request) => {
+              const next = options.request(sent);
+              sent += 1;
+              return { ...request, method: next.method, path: next.path, body: next.body };
+            },
+          },
+        ],
       },
-    ],
+      (error, finished) => (error ? reject(asError(error)) : resolve(finished)),
+    );
+    instance.on('response', () => {
+      lastResponse = process.hrtime.bigint();
+    });
   });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const seconds = Number(lastResponse - started) / 1e9;
   const completed = result.requests.total;
   if (result.errors > 0 || result.non2xx > 0 || result.timeouts > 0) {
     throw new Error(
@@ -70,4 +82,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     errors: result.errors,
     non2xx: result.non2xx,
   };
+}
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
 }
