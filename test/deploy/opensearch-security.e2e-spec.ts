@@ -250,7 +250,13 @@ describe('OpenSearch security roles on a secured node', () => {
     // Export metadata belongs to the export account; company settings to the query account.
     expect(
       await statusOf(
-        exporter.index({ index: 'auditlog-exports', id: 'job-1', body: { status: 'queued' } }),
+        // As the export repository writes: refreshed at once, so lists show the change.
+        exporter.index({
+          index: 'auditlog-exports',
+          id: 'job-1',
+          body: { status: 'queued' },
+          refresh: true,
+        }),
       ),
     ).toBe(201);
     expect(await statusOf(exporter.delete({ index: 'auditlog-exports', id: 'job-1' }))).toBe(200);

@@ -36,7 +36,7 @@ export class ExportRepository {
       id: record.id,
       op_type: 'create',
       body: record,
-      refresh: 'wait_for',
+      refresh: true,
     });
   }
 
@@ -106,7 +106,7 @@ export class ExportRepository {
           body: record,
           if_seq_no: current.seqNo,
           if_primary_term: current.primaryTerm,
-          refresh: 'wait_for',
+          refresh: true,
         });
         return record;
       } catch (error) {
