@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { testEnvironment, waitFor } from '@auditlog/testing';
+import { dropPrefix, testClient, testEnvironment, waitFor } from '@auditlog/testing';
 import { findFreePort } from '../../scripts/services/ports';
 import { failureDetails, runCommand } from '../../scripts/services/processes';
 
@@ -68,8 +68,11 @@ describe('container entrypoint on the production build', () => {
     await buildImageLayout(appDir);
   }, 300_000);
 
-  afterAll(() => {
+  afterAll(async () => {
     fs.rmSync(appDir, { recursive: true, force: true });
+    const client = testClient();
+    await dropPrefix(client, setup.indexPrefix);
+    await client.close();
   });
 
   it('lays out what `npm run build` builds', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { startApp, testEnvironment } from '@auditlog/testing';
+import { dropPrefix, startApp, testClient, testEnvironment } from '@auditlog/testing';
 import { ExportModule } from '../../apps/export/src/export.module';
 import { QueryModule } from '../../apps/query/src/query.module';
 
@@ -17,6 +17,7 @@ describe('console serving and CORS', () => {
   const apps: INestApplication[] = [];
   let query: INestApplication;
   let exportApp: INestApplication;
+  let indexPrefix = '';
 
   beforeAll(async () => {
     mkdirSync(join(dir, 'assets'));
@@ -30,6 +31,7 @@ describe('console serving and CORS', () => {
       CONSOLE_FRAME_ANCESTORS: 'https://platform.example.com',
       CORS_ALLOWED_ORIGINS: 'http://127.0.0.1:3902',
     });
+    indexPrefix = setup.indexPrefix;
     query = await startApp('query', QueryModule, setup.env);
     exportApp = await startApp('export', ExportModule, setup.env);
     apps.push(query, exportApp);
@@ -38,6 +40,9 @@ describe('console serving and CORS', () => {
   afterAll(async () => {
     await Promise.all(apps.map((app) => app.close()));
     rmSync(dir, { recursive: true, force: true });
+    const client = testClient();
+    await dropPrefix(client, indexPrefix);
+    await client.close();
   });
 
   it('leads from / and /console to /console/, keeping the query string', async () => {
