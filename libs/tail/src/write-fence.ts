@@ -25,6 +25,8 @@ export class RedisWriteFence implements EventWriteFence {
   private readonly maxWriteMs: number;
   private readonly unfenced;
   private lastWarning = 0;
+  /** Whether Redis has answered since start: until then a write waits for the first connect. */
+  private connectedOnce: boolean;
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
@@ -34,6 +36,10 @@ export class RedisWriteFence implements EventWriteFence {
     this.key = `${config.redis.keyPrefix}:tail:in-flight`;
     this.settleMs = config.tail.settleMs;
     this.maxWriteMs = config.tail.maxWriteMs;
+    this.connectedOnce = redis.status === 'ready';
+    redis.on('ready', () => {
+      this.connectedOnce = true;
+    });
     this.unfenced = metrics.counter(
       'auditlog_tail_unfenced_writes_total',
       'Event writes sent without registering in Redis (Redis unavailable): a tail reader may miss them if they become searchable later than the settle delay',
@@ -41,6 +47,13 @@ export class RedisWriteFence implements EventWriteFence {
   }
 
   async open(): Promise<FencedWrite> {
+    // Once Redis has gone away, a registration would wait in the client's queue through
+    // its reconnect attempts (seconds each), holding the write and its producers: the
+    // write goes on unfenced at once instead, as when the registration fails.
+    if (this.connectedOnce && this.redis.status !== 'ready') {
+      this.warnUnfenced(new Error(`the connection is ${this.redis.status}`));
+      return { stamp: Date.now(), close: () => undefined };
+    }
     const member = `${this.instance}:${(this.sequence += 1)}`;
     // The stamp is taken before registering; a registration slower than half the settle
     // delay is redone with a fresh stamp, so no reader can have passed it meanwhile.
