@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
@@ -9,15 +8,14 @@ import {
   type EgressPolicy,
 } from '@auditlog/egress';
 import type { ExportView } from '@auditlog/export-jobs';
+// Export notifications are signed exactly as webhook streams are: one scheme to verify.
+import {
+  WEBHOOK_SIGNATURE_HEADER,
+  WEBHOOK_TIMESTAMP_HEADER,
+  webhookSignatureHeader,
+} from '@auditlog/stream-destinations';
 
-export const SIGNATURE_HEADER = 'X-Auditlog-Signature';
-export const TIMESTAMP_HEADER = 'X-Auditlog-Timestamp';
 export const EVENT_HEADER = 'X-Auditlog-Event';
-
-/** `v1=<hex HMAC-SHA256 of "<timestamp>.<body>">`, the timestamp in Unix seconds. */
-export function signWebhook(secret: string, timestamp: number, body: string): string {
-  return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
-}
 
 export interface WebhookOptions {
   egress: EgressPolicy;
@@ -98,8 +96,8 @@ export async function sendWebhook(
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(body),
           [EVENT_HEADER]: `export.${view.status}`,
-          [TIMESTAMP_HEADER]: String(timestamp),
-          [SIGNATURE_HEADER]: signWebhook(secret, timestamp, body),
+          [WEBHOOK_TIMESTAMP_HEADER]: String(timestamp),
+          [WEBHOOK_SIGNATURE_HEADER]: webhookSignatureHeader(secret, timestamp, body),
         },
         body,
         lookup,
