@@ -1,10 +1,12 @@
 /**
  * The ingest process's CPU per HTTP request by what the request reaches: a 404 (express,
- * Nest's router, the problem filter, the request log), a 401 (adds the key guard), and a
- * stored single event (adds body, validation, routing, the group commit and `_bulk`).
- * The differences attribute the single-event cost; the app logs at `info` as in production.
+ * Nest's router, the problem filter, the request log), a 401 (adds the key guard), a
+ * stored single event (adds body, validation, routing, the group commit and `_bulk`) and a
+ * stored batch (also printed per event: the steadiest figure of the batch path on a busy
+ * machine). The differences attribute the cost; the app logs at `info` as in production.
  *
- *   npx tsx bench/ingest/request-cost.ts [--requests 1e4] [--connections 64]
+ *   npx tsx bench/ingest/request-cost.ts [--requests 1e4] [--connections 64] [--batch 100]
+ *     [--only batch|single|404|401] [--profile-dir /tmp/prof]
  *
  * Runs the built app from dist/ (build first).
  */
@@ -24,15 +26,22 @@ const { values } = parseArgs({
   options: {
     requests: { type: 'string', default: '10000' },
     connections: { type: 'string', default: '64' },
+    batch: { type: 'string', default: '100' },
+    only: { type: 'string' },
+    'profile-dir': { type: 'string' },
   },
 });
+const BATCH = parseCount(values.batch, '--batch');
 const REQUESTS = parseCount(values.requests, '--requests');
 const CONNECTIONS = parseCount(values.connections, '--connections');
 const OPENSEARCH_URL = process.env.OPENSEARCH_URL ?? 'http://127.0.0.1:9200';
 const run = randomBytes(3).toString('hex');
 
 interface Case {
+  key: string;
   name: string;
+  /** Events a request of this case stores. */
+  events?: number;
   status: number;
   method: 'GET' | 'POST';
   path: string;
@@ -48,7 +57,7 @@ async function measure(url: string, pid: number, entry: Case): Promise<number> {
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
-    amount: REQUESTS,
+    amount: entry.events === undefined ? REQUESTS : Math.ceil(REQUESTS / entry.events),
     timeout: 60,
     headers: entry.headers,
     requests: [
@@ -62,7 +71,10 @@ async function measure(url: string, pid: number, entry: Case): Promise<number> {
       },
     ],
   });
-  const micros = (processTreeCpuMicros(pid) - before) / result.requests.total;
+  const total = result.requests.total;
+  const requests = entry.events === undefined ? REQUESTS : Math.ceil(REQUESTS / entry.events);
+  if (total !== requests) throw new Error(`${entry.name}: ${total} of ${requests} requests sent`);
+  const micros = (processTreeCpuMicros(pid) - before) / total;
   const answered = result.statusCodeStats?.[`${entry.status}` as const]?.count ?? 0;
   if (answered !== result.requests.total) {
     throw new Error(
@@ -86,12 +98,26 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'info',
       NODE_ENV: 'production',
     },
-    { logFile: join(tmpdir(), `bench-request-cost-${run}.log`) },
+    {
+      logFile: join(tmpdir(), `bench-request-cost-${run}.log`),
+      ...(values['profile-dir']
+        ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${values['profile-dir']}`] }
+        : {}),
+    },
   );
   const json = { 'content-type': 'application/json' };
-  const cases: Case[] = [
-    { name: '404 (unknown path)', status: 404, method: 'GET', path: '/v1/nope', headers: {} },
+  const auth = { ...json, authorization: `Bearer ${secret}` };
+  const all: Case[] = [
     {
+      key: '404',
+      name: '404 (unknown path)',
+      status: 404,
+      method: 'GET',
+      path: '/v1/nope',
+      headers: {},
+    },
+    {
+      key: '401',
       name: '401 (no key)',
       status: 401,
       method: 'POST',
@@ -100,23 +126,42 @@ async function main(): Promise<void> {
       body: () => '{}',
     },
     {
+      key: 'single',
       name: '201 (one event stored)',
       status: 201,
       method: 'POST',
       path: '/v1/events',
-      headers: { ...json, authorization: `Bearer ${secret}` },
+      headers: auth,
       body: (n) => JSON.stringify(benchEvent(`${run}-single`, n, 10)),
     },
+    {
+      key: 'batch',
+      name: `200 (${BATCH} events stored)`,
+      events: BATCH,
+      status: 200,
+      method: 'POST',
+      path: '/v1/events/batch',
+      headers: auth,
+      body: (n) =>
+        JSON.stringify(
+          Array.from({ length: BATCH }, (_, i) => benchEvent(`${run}-batch`, n * BATCH + i, 10)),
+        ),
+    },
   ];
+  const cases = all.filter((entry) => values.only === undefined || entry.key === values.only);
+  if (cases.length === 0) throw new Error(`--only: no case "${values.only}"`);
   try {
     // Warm up: JIT, connections, index creation.
     for (const entry of cases) await measure(app.url, app.child.pid as number, entry);
     process.stdout.write(
-      `ingest CPU per request, ${REQUESTS} requests at ${CONNECTIONS} connections (load average ${loadavg()[0]?.toFixed(1)}):\n`,
+      `ingest CPU per request at ${CONNECTIONS} connections, ${REQUESTS} requests per case ` +
+        `(the batch case: ${REQUESTS} events in batches of ${BATCH}; load average ${loadavg()[0]?.toFixed(1)}):\n`,
     );
     for (const entry of cases) {
       const micros = await measure(app.url, app.child.pid as number, entry);
-      process.stdout.write(`  ${entry.name.padEnd(24)} ${micros.toFixed(0)} µs\n`);
+      const perEvent =
+        entry.events === undefined ? '' : `, ${(micros / entry.events).toFixed(1)} µs per event`;
+      process.stdout.write(`  ${entry.name.padEnd(24)} ${micros.toFixed(0)} µs${perEvent}\n`);
     }
   } finally {
     await app.kill('SIGTERM');

@@ -1,10 +1,13 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AuditEvent } from './audit-event';
 import { canonicalJson } from './canonical-json';
 
-/** SHA-256 hex of a canonical JSON text: the hash of the event that text is. */
+/**
+ * SHA-256 hex of a canonical JSON text: the hash of the event that text is. The one-shot
+ * `crypto.hash` builds no Hash object, which once per ingested event was a visible cost.
+ */
 export function hashOfCanonical(canonical: string): string {
-  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+  return hash('sha256', canonical, 'hex');
 }
 
 /**

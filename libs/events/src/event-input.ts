@@ -231,11 +231,20 @@ function buildStored(
   return { event, canonical, source };
 }
 
+/** The stored source's last bytes, the closing braces of `ingest` and of the event. */
+export const SOURCE_CLOSING_BYTES = 2;
+
 /**
- * The stored source with `ingest.indexed_at` added, stamped by the writer per attempt.
- * Sources built here end with the flat `ingest` object, so the member goes before its
- * closing brace without parsing the document again.
+ * What replaces a stored source's last `SOURCE_CLOSING_BYTES` to add `ingest.indexed_at`,
+ * stamped by the writer per attempt. Sources built here end with the flat `ingest` object,
+ * so the member goes before its closing brace without parsing the document again; the
+ * writer copies the source into the `_bulk` body and this tail over its closing braces.
  */
+export function indexedAtTail(indexedAt: string): string {
+  return `,"indexed_at":"${indexedAt}"}}`;
+}
+
+/** The stored source with `ingest.indexed_at` added (see `indexedAtTail`). */
 export function withIndexedAt(source: string, indexedAt: string): string {
-  return `${source.slice(0, -2)},"indexed_at":"${indexedAt}"}}`;
+  return source.slice(0, -SOURCE_CLOSING_BYTES) + indexedAtTail(indexedAt);
 }

@@ -1,17 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Client } from '@opensearch-project/opensearch';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
-import { type StoredEvent, withIndexedAt } from '@auditlog/events';
+import { bulkBody, type EventWrite } from './bulk-body';
 import { EVENT_WRITE_FENCE, type EventWriteFence, type FencedWrite } from './event-write-fence';
 import { OPENSEARCH_CLIENT } from './opensearch.client';
-
-/**
- * One event to create: the stored document, or its JSON when the caller already has it
- * (the ingest path: it then keeps no document object alive while the write is in flight).
- */
-export type EventWrite = { index: string; id: string } & (
-  { document: StoredEvent; source?: undefined } | { source: string; document?: undefined }
-);
 
 export type WriteOutcome =
   | { status: 'created' }
@@ -92,35 +84,6 @@ export class EventRepository {
     }
     return items.map((item) => toOutcome(item, this.writeCopies));
   }
-}
-
-/**
- * The NDJSON body written straight into one Buffer: an action line per write and the
- * pre-serialised source, with no intermediate array, no action object to stringify and no
- * large string on the heap while the call is in flight (docs/adr/0160-ingest-request-cost.md).
- */
-function bulkBody(writes: readonly EventWrite[], indexedAt: string): Buffer {
-  const lines = new Array<string>(writes.length * 2);
-  let bytes = 0;
-  for (let i = 0; i < writes.length; i++) {
-    const write = writes[i] as EventWrite;
-    const action = `{"create":{"_index":${JSON.stringify(write.index)},"_id":${JSON.stringify(write.id)}}}\n`;
-    const source = `${
-      write.source === undefined
-        ? JSON.stringify({
-            ...write.document,
-            ingest: { ...write.document.ingest, indexed_at: indexedAt },
-          })
-        : withIndexedAt(write.source, indexedAt)
-    }\n`;
-    lines[2 * i] = action;
-    lines[2 * i + 1] = source;
-    bytes += Buffer.byteLength(action, 'utf8') + Buffer.byteLength(source, 'utf8');
-  }
-  const body = Buffer.allocUnsafe(bytes);
-  let offset = 0;
-  for (const line of lines) offset += body.write(line, offset, 'utf8');
-  return body;
 }
 
 function toOutcome(item: BulkItem, writeCopies: number): WriteOutcome {

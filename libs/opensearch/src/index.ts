@@ -5,6 +5,7 @@ export * from './opensearch-setup.service';
 export * from './index-names';
 export * from './index-period';
 export * from './event-mappings';
+export * from './bulk-body';
 export * from './event.repository';
 export * from './event-query.builder';
 export * from './event-scanner';

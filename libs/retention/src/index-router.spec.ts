@@ -11,9 +11,13 @@ const config: AppConfig = loadConfig('query', {
   AUTH_JWT_SECRET: 's'.repeat(32),
 });
 
-function routerWith(classes: Record<string, { name: string; days: number }>): IndexRouter {
+function routerWith(
+  classes: Record<string, { name: string; days: number }>,
+  lookups: string[] = [],
+): IndexRouter {
   const companies = {
     cached: (companyId: string): Promise<CompanySettings> => {
+      lookups.push(companyId);
       const retention = classes[companyId];
       if (retention === undefined) throw new Error(`no retention class for ${companyId}`);
       return Promise.resolve({
@@ -129,5 +133,42 @@ describe('IndexRouter.readIndicesFor', () => {
     expect(patterns.join(',').length).toBeLessThan(1024);
     const twoWeeks = router.readIndicesFor('2026-11-09T00:00:00.000Z', '2026-11-23T00:00:00.000Z');
     expect(twoWeeks.join(',').length).toBeLessThan(1024);
+  });
+});
+
+describe('IndexRouter.writeRoutes', () => {
+  const now = new Date('2026-11-23T12:00:00Z');
+
+  it('looks each company up once and routes all of its events', async () => {
+    const lookups: string[] = [];
+    const router = routerWith(
+      { business: { name: '90d', days: 90 }, enterprise: { name: '2y', days: 730 } },
+      lookups,
+    );
+    const routes = await router.writeRoutes(
+      ['business', 'enterprise', 'business', 'enterprise'],
+      now,
+    );
+    expect(lookups).toEqual(['business', 'enterprise']);
+    const at = (iso: string): number => Date.parse(iso);
+    expect(
+      [
+        ['business', '2026-11-23T11:00:00Z'],
+        ['business', '2026-11-22T23:59:59.999Z'],
+        ['business', '2026-11-23T00:00:00Z'],
+        ['enterprise', '2026-11-02T00:00:00Z'],
+        ['enterprise', '2026-11-23T11:00:00Z'],
+      ].map(([company, time]) => routes.indexFor(company as string, at(time as string))),
+    ).toEqual([
+      'auditlog-events-90d-2026.11.23',
+      'auditlog-events-90d-2026.11.22',
+      'auditlog-events-90d-2026.11.23',
+      'auditlog-events-2y-2026.11',
+      'auditlog-events-2y-2026.11',
+    ]);
+    expect(() => routes.indexFor('business', at('2026-11-20T23:59:59Z'))).toThrow(
+      EventOutsideWritableWindowError,
+    );
+    expect(() => routes.indexFor('unknown', at('2026-11-23T11:00:00Z'))).toThrow(/no write route/);
   });
 });

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
-import { CompanySettingsService } from './company-settings.service';
-import { DAY_MS, granularityOf, IndexNames, periodStart } from '@auditlog/opensearch';
-import { EventOutsideRetentionError, EventOutsideWritableWindowError } from './retention.errors';
-import { oldestRetained } from './retention-rules';
+import { type CompanySettings, CompanySettingsService } from './company-settings.service';
+import { IndexNames } from '@auditlog/opensearch';
+import { WriteRoutes } from './write-routes';
 
 /**
  * Decides where events are written and which indices a read must touch. Writers and
@@ -24,27 +23,19 @@ export class IndexRouter {
    * EventOutsideWritableWindowError when that period's index is already read-only.
    */
   async writeIndexFor(companyId: string, timestamp: string, now = new Date()): Promise<string> {
-    const settings = await this.companies.cached(companyId);
-    const at = new Date(timestamp);
-    const oldest = oldestRetained(settings.retention_days, now);
-    if (at < oldest) {
-      throw new EventOutsideRetentionError(
-        companyId,
-        settings.retention_class,
-        oldest.toISOString(),
-      );
-    }
-    const granularity = granularityOf(settings.retention_class);
-    const readOnlyAfterMs = this.config.retention.readOnlyAfterDays * DAY_MS;
-    const oldestWritable = periodStart(granularity, new Date(now.getTime() - readOnlyAfterMs));
-    if (at < oldestWritable) {
-      throw new EventOutsideWritableWindowError(
-        companyId,
-        settings.retention_class,
-        oldestWritable.toISOString(),
-      );
-    }
-    return this.names.eventsIndex(settings.retention_class, at);
+    return (await this.writeRoutes([companyId], now)).indexFor(companyId, Date.parse(timestamp));
+  }
+
+  /** Routes for the events of these companies, each company's settings looked up once. */
+  async writeRoutes(companyIds: Iterable<string>, now = new Date()): Promise<WriteRoutes> {
+    const ids = [...new Set(companyIds)];
+    const settings = await Promise.all(ids.map((companyId) => this.companies.cached(companyId)));
+    return new WriteRoutes(
+      this.names,
+      new Map(ids.map((companyId, i) => [companyId, settings[i] as CompanySettings])),
+      now,
+      this.config.retention.readOnlyAfterDays,
+    );
   }
 
   /** The indices a read over [from, to) touches (see IndexNames.readIndicesFor). */

@@ -9,3 +9,4 @@ export * from './retention-setup.service';
 export * from './retention-sweeper';
 export * from './retention.module';
 export * from './storage-status.service';
+export * from './write-routes';

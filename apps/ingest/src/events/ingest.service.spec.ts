@@ -8,10 +8,13 @@ import { IngestService } from './ingest.service';
 
 const config = { app: 'ingest', ingest: { maxFutureSkewMs: 300_000 } } as AppConfig;
 const router = {
-  writeIndexFor: (companyId: string) =>
-    companyId === 'expired'
-      ? Promise.reject(new EventOutsideRetentionError(companyId, '7d', '2026-01-01T00:00:00.000Z'))
-      : Promise.resolve('events'),
+  writeRoutes: () =>
+    Promise.resolve({
+      indexFor: (companyId: string) => {
+        if (companyId !== 'expired') return 'events';
+        throw new EventOutsideRetentionError(companyId, '7d', '2026-01-01T00:00:00.000Z');
+      },
+    }),
 } as unknown as IndexRouter;
 const writer = {
   submit: (writes: unknown[]) =>

@@ -10,7 +10,7 @@ import {
   StorageUnavailableError,
   type WriteOutcome,
 } from '@auditlog/opensearch';
-import { EventOutsideRetentionError, IndexRouter } from '@auditlog/retention';
+import { EventOutsideRetentionError, IndexRouter, type WriteRoutes } from '@auditlog/retention';
 import { boundCompany, mayWriteFor } from '@auditlog/auth';
 import { GroupCommitService, QueueFullError } from './group-commit.service';
 
@@ -43,14 +43,18 @@ export interface Producer {
   clientIp?: string;
 }
 
+type Rejection = { ok: false; errors: FieldProblem[]; forbidden?: boolean };
+
+/** A valid, authorised event before routing: what its write and its answer need. */
+type Checked = { ok: true; id: string; companyId: string; at: number; source: Buffer } | Rejection;
+
 /**
  * A prepared item keeps only what its answer and its write need: while the `_bulk` is in
- * flight, no parsed input or stored event object stays alive for the garbage collector to
- * copy (docs/adr/0160-ingest-request-cost.md).
+ * flight, no parsed input, stored event object or source string stays alive for the
+ * garbage collector to copy (docs/adr/0160-ingest-request-cost.md,
+ * docs/adr/0166-ingest-per-event-copies.md).
  */
-type Prepared =
-  | { ok: true; id: string; write: EventWrite }
-  | { ok: false; errors: FieldProblem[]; forbidden?: boolean };
+type Prepared = { ok: true; id: string; write: EventWrite } | Rejection;
 
 const RETRY_AFTER_SECONDS = 2;
 const TRANSIENT_MESSAGE = 'not stored: storage is unavailable or overloaded; retry this item';
@@ -104,7 +108,8 @@ export class IngestService {
   }
 
   async ingestOne(input: unknown, producer: Producer): Promise<IngestResult> {
-    const prepared = await this.prepare(input, producer, new Date());
+    const [prepared] = await this.prepare([{ value: input }], producer, new Date());
+    if (prepared === undefined) throw new Error('No prepared item for the event.');
     if (!prepared.ok) {
       this.events.inc({ status: 'rejected' });
       if (prepared.forbidden) {
@@ -140,17 +145,7 @@ export class IngestService {
     inputs: readonly BatchInput[],
     producer: Producer,
   ): Promise<{ body: BatchResult; retryAfter?: number }> {
-    const now = new Date();
-    const prepared = await Promise.all(
-      inputs.map((input) =>
-        'unreadable' in input
-          ? Promise.resolve<Prepared>({
-              ok: false,
-              errors: [{ path: '', message: input.unreadable }],
-            })
-          : this.prepare(input.value, producer, now),
-      ),
-    );
+    const prepared = await this.prepare(inputs, producer, new Date());
     const producerIds = inputs.map(producerId);
     const firstIndexOf = new Map<string, number>();
     const toWrite: number[] = [];
@@ -206,7 +201,34 @@ export class IngestService {
     }
   }
 
-  private async prepare(input: unknown, producer: Producer, now: Date): Promise<Prepared> {
+  /**
+   * Validates and authorises every item, then routes the valid ones with each company's
+   * settings looked up once for the request.
+   */
+  private async prepare(
+    inputs: readonly BatchInput[],
+    producer: Producer,
+    now: Date,
+  ): Promise<Prepared[]> {
+    const checked = inputs.map((input): Checked =>
+      'unreadable' in input
+        ? { ok: false, errors: [{ path: '', message: input.unreadable }] }
+        : this.check(input.value, producer, now),
+    );
+    const companies = new Set<string>();
+    for (const item of checked) if (item.ok) companies.add(item.companyId);
+    if (companies.size === 0) return checked as Rejection[];
+    let routes: WriteRoutes;
+    try {
+      routes = await this.router.writeRoutes(companies, now);
+    } catch (error) {
+      if (error instanceof StorageUnavailableError) throw unavailable();
+      throw error;
+    }
+    return checked.map((item) => (item.ok ? routed(item, routes) : item));
+  }
+
+  private check(input: unknown, producer: Producer, now: Date): Checked {
     const { key, clientIp } = producer;
     const result = normalizeEvent(input, {
       keyId: key.id,
@@ -229,20 +251,29 @@ export class IngestService {
         ],
       };
     }
-    let index: string;
-    try {
-      index = await this.router.writeIndexFor(event.company_id, event.timestamp);
-    } catch (error) {
-      if (error instanceof EventOutsideRetentionError) {
-        return { ok: false, errors: [{ path: 'timestamp', message: error.message }] };
-      }
-      if (error instanceof StorageUnavailableError) throw unavailable();
-      throw error;
-    }
     return {
       ok: true,
       id: event.id,
-      write: { index, id: eventDocumentId(event.company_id, event.id), source: result.source },
+      companyId: event.company_id,
+      at: Date.parse(event.timestamp),
+      source: Buffer.from(result.source, 'utf8'),
     };
   }
+}
+
+function routed(item: Extract<Checked, { ok: true }>, routes: WriteRoutes): Prepared {
+  let index: string;
+  try {
+    index = routes.indexFor(item.companyId, item.at);
+  } catch (error) {
+    if (error instanceof EventOutsideRetentionError) {
+      return { ok: false, errors: [{ path: 'timestamp', message: error.message }] };
+    }
+    throw error;
+  }
+  return {
+    ok: true,
+    id: item.id,
+    write: { index, id: eventDocumentId(item.companyId, item.id), source: item.source },
+  };
 }

@@ -88,5 +88,6 @@ export function hasSafeStructure(input: unknown): boolean {
 
 /** False when the JSON text cannot hold a lone surrogate (JSON.stringify escapes them as `\udxxx`). */
 export function mayHoldLoneSurrogate(json: string): boolean {
-  return json.includes('\\ud') || json.includes('\\uD');
+  // One scan in the common case: most texts hold no `\u` escape at all.
+  return json.includes('\\u') && (json.includes('\\ud') || json.includes('\\uD'));
 }
