@@ -6,7 +6,7 @@
  * machine). The differences attribute the cost; the app logs at `info` as in production.
  *
  *   npx tsx bench/ingest/request-cost.ts [--requests 1e4] [--connections 64] [--batch 100]
- *     [--only batch|single|404|401] [--profile-dir /tmp/prof]
+ *     [--only batch|single|404|401] [--profile-dir /tmp/prof] [--node-args=--max-semi-space-size=32]
  *
  * Runs the built app from dist/ (build first).
  */
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '100' },
     only: { type: 'string' },
     'profile-dir': { type: 'string' },
+    'node-args': { type: 'string' },
   },
 });
 const BATCH = parseCount(values.batch, '--batch');
@@ -100,9 +101,10 @@ async function main(): Promise<void> {
     },
     {
       logFile: join(tmpdir(), `bench-request-cost-${run}.log`),
-      ...(values['profile-dir']
-        ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${values['profile-dir']}`] }
-        : {}),
+      nodeArgs: [
+        ...(values['profile-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${values['profile-dir']}`] : []),
+        ...(values['node-args']?.split(' ').filter((arg) => arg !== '') ?? []),
+      ],
     },
   );
   const json = { 'content-type': 'application/json' };

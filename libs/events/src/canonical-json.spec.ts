@@ -1,4 +1,4 @@
-import { canonicalJson } from './canonical-json';
+import { canonicalJson, jsonString } from './canonical-json';
 import { eventHash } from './event-hash';
 
 describe('canonicalJson (RFC 8785)', () => {
@@ -20,6 +20,41 @@ describe('canonicalJson (RFC 8785)', () => {
   it('rejects values JSON cannot carry', () => {
     expect(() => canonicalJson(Number.NaN)).toThrow(TypeError);
     expect(() => canonicalJson({ fn: () => 1 })).toThrow(TypeError);
+  });
+});
+
+describe('jsonString', () => {
+  it('is JSON.stringify of every string, escapes and surrogates included', () => {
+    // Every character class the fast path must hand to JSON.stringify, mixed at random.
+    const alphabet = [
+      'a',
+      'Z',
+      '0',
+      ' ',
+      '"',
+      '\\',
+      '/',
+      '\u0000',
+      '\u001f',
+      '\u007f',
+      '\u2028',
+      '\u00e9',
+      '\u20ac',
+      '\ud83d\ude00',
+      '\ud800',
+      '\udfff',
+      '\n',
+      '\t',
+    ];
+    let seed = 7;
+    const next = (): number => (seed = (seed * 48_271) % 2_147_483_647);
+    for (let i = 0; i < 5000; i++) {
+      const text = Array.from(
+        { length: next() % 12 },
+        () => alphabet[next() % alphabet.length],
+      ).join('');
+      expect(jsonString(text)).toBe(JSON.stringify(text));
+    }
   });
 });
 
