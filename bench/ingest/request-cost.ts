@@ -7,13 +7,18 @@
  *
  *   npx tsx bench/ingest/request-cost.ts [--requests 1e4] [--connections 64] [--batch 100]
  *     [--only batch|single|404|401] [--profile-dir /tmp/prof] [--node-args=--max-semi-space-size=32]
+ *     [--floor]
+ *
+ * `--floor` also measures floor-server.ts, a bare `node:http` server that parses the same
+ * single-event bodies and answers 201: the CPU per request under any Node.js HTTP API.
  *
  * Runs the built app from dist/ (build first).
  */
 import 'reflect-metadata';
 import { createHash, randomBytes } from 'node:crypto';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Client } from '@opensearch-project/opensearch';
@@ -30,6 +35,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'profile-dir': { type: 'string' },
     'node-args': { type: 'string' },
+    floor: { type: 'boolean', default: false },
   },
 });
 const BATCH = parseCount(values.batch, '--batch');
@@ -165,10 +171,42 @@ async function main(): Promise<void> {
         entry.events === undefined ? '' : `, ${(micros / entry.events).toFixed(1)} µs per event`;
       process.stdout.write(`  ${entry.name.padEnd(24)} ${micros.toFixed(0)} µs${perEvent}\n`);
     }
+    if (values.floor) await measureFloor(all.find((entry) => entry.key === 'single') as Case);
   } finally {
     await app.kill('SIGTERM');
     await dropPrefix(client, prefix);
     await client.close();
+  }
+}
+
+/** The same single events against floor-server.ts, started as its own process. */
+async function measureFloor(single: Case): Promise<void> {
+  const port = 3914;
+  const floor = spawn(
+    process.execPath,
+    ['--import', 'tsx', resolve(__dirname, 'floor-server.ts')],
+    {
+      cwd: resolve(__dirname, '../..'),
+      env: { PATH: process.env.PATH, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const exited = new Promise<void>((done) => floor.once('exit', () => done()));
+  try {
+    await new Promise<void>((ready, fail) => {
+      floor.once('exit', (code) => fail(new Error(`the floor server exited with ${code}`)));
+      floor.stdout.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('floor ready')) ready();
+      });
+    });
+    const entry = { ...single, name: '201 (bare node:http)' };
+    const url = `http://127.0.0.1:${port}`;
+    await measure(url, floor.pid as number, entry);
+    const micros = await measure(url, floor.pid as number, entry);
+    process.stdout.write(`  ${entry.name.padEnd(24)} ${micros.toFixed(0)} µs\n`);
+  } finally {
+    floor.kill('SIGTERM');
+    await exited;
   }
 }
 
