@@ -124,12 +124,14 @@ function startIngest(prefix: string, secret: string, workers: number): Promise<A
 /** Producer events [from, to) and the same events as stored (validated and hashed untimed). */
 function prepare(tag: string, count: number): { inputs: unknown[]; documents: StoredEvent[] } {
   const inputs = Array.from({ length: count }, (_, i) => benchEvent(`${run}-${tag}`, i, COMPANIES));
-  const documents = inputs.map((input) => {
-    const result = normalizeEvent(input, { keyId: 'bench', now: new Date() });
-    if (!result.ok) throw new Error(JSON.stringify(result.errors));
-    return result.event;
-  });
-  return { inputs, documents };
+  return { inputs, documents: inputs.map(stored) };
+}
+
+/** A producer event as the ingest app stores it (validated and hashed). */
+function stored(input: unknown): StoredEvent {
+  const result = normalizeEvent(input, { keyId: 'bench', now: new Date() });
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  return result.event;
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -314,32 +316,43 @@ async function main(): Promise<void> {
     const half = Math.max(...levels.map((level) => level.apiEventsPerSecond)) / 2;
     const pacedBatch = Math.max(1, Math.min(BATCH, Math.round(half / 50)));
     const pacedRate = half / pacedBatch;
+    const paced = (
+      target: string,
+      path: string,
+      contentType: string,
+      body: (events: number) => string,
+    ): Promise<LoadResult> =>
+      runLoad({
+        url: target,
+        connections: 16,
+        headers: { authorization: `Bearer ${secret}`, 'content-type': contentType },
+        overallRate: Math.max(1, Math.round(pacedRate)),
+        durationSeconds: LATENCY_SECONDS,
+        request: () => ({ method: 'POST', path, body: body(pacedBatch) }),
+      });
     let latencyCounter = 0;
-    const latencyRun = await runLoad({
-      url: ingest.app.url,
-      connections: 16,
-      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
-      overallRate: Math.max(1, Math.round(pacedRate)),
-      durationSeconds: LATENCY_SECONDS,
-      request: () => ({
-        method: 'POST',
-        path: '/v1/events/batch',
-        body: JSON.stringify(
-          Array.from({ length: pacedBatch }, () =>
-            benchEvent(`${run}-lat`, latencyCounter++, COMPANIES),
-          ),
-        ),
-      }),
-    });
+    const nextEvents = (tag: string, count: number): unknown[] =>
+      Array.from({ length: count }, () => benchEvent(`${run}-${tag}`, latencyCounter++, COMPANIES));
+    // The same pace and batch size as raw `_bulk` first: the latency OpenSearch itself gives.
+    const rawLatency = await paced(OPENSEARCH_URL, '/_bulk', 'application/x-ndjson', (count) =>
+      bulkBody(rawPrefix, nextEvents('lat-raw', count).map(stored)),
+    );
+    const latencyRun = await paced(
+      ingest.app.url,
+      '/v1/events/batch',
+      'application/json',
+      (count) => JSON.stringify(nextEvents('lat', count)),
+    );
     const latency = {
       eventsPerSecond: round(half, 0),
       batch: pacedBatch,
       count: latencyRun.requests,
       p50Ms: latencyRun.p50Ms,
       p99Ms: latencyRun.p99Ms,
+      raw: { count: rawLatency.requests, p50Ms: rawLatency.p50Ms, p99Ms: rawLatency.p99Ms },
     };
     log(
-      `ack latency at ${latency.eventsPerSecond} events/s (half the best), batches of ${pacedBatch}: p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms over ${latency.count} requests`,
+      `ack latency at ${latency.eventsPerSecond} events/s (half the best), batches of ${pacedBatch}: p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms over ${latency.count} requests; raw _bulk at the same pace: p50 ${latency.raw.p50Ms} ms, p99 ${latency.raw.p99Ms} ms`,
     );
 
     // Processes: the highest connection level again with 1 and with N ingest processes.

@@ -51,6 +51,8 @@ export interface IngestResult {
     count: number;
     p50Ms: number;
     p99Ms: number;
+    /** Raw `_bulk` of the same batches at the same pace and durability, run just before. */
+    raw?: { count: number; p50Ms: number; p99Ms: number };
   };
   /** Batch throughput at the highest connection level with 1 and more ingest processes. */
   workers?: Array<IngestApiSide & { processes: number; connections: number }>;
