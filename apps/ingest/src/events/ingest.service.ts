@@ -107,8 +107,17 @@ export class IngestService {
     );
   }
 
-  async ingestOne(input: unknown, producer: Producer): Promise<IngestResult> {
-    const [prepared] = await this.prepare([{ value: input }], producer, new Date());
+  /**
+   * Not `async`, like `ingestBatch`: the parsed input is checked synchronously and is not a
+   * parameter of the function that waits for the `_bulk`, so it can be collected young.
+   */
+  ingestOne(input: unknown, producer: Producer): Promise<IngestResult> {
+    const now = new Date();
+    return this.storeOne(this.check([{ value: input }], producer, now), now);
+  }
+
+  private async storeOne(checked: Checked[], now: Date): Promise<IngestResult> {
+    const [prepared] = await this.route(checked, now);
     if (prepared === undefined) throw new Error('No prepared item for the event.');
     if (!prepared.ok) {
       this.events.inc({ status: 'rejected' });
@@ -140,13 +149,25 @@ export class IngestService {
    * Valid items are written even when others are rejected. Within one batch a repeated
    * (company, id) is written once; later copies report `duplicate`. When no item could be
    * stored because OpenSearch is down, the whole request fails with 503 instead.
+   *
+   * Not `async`: an async function's parameters stay alive until it settles, and the
+   * parsed batch (hundreds of KB) would then wait out the `_bulk` with it, be promoted and
+   * cost old-generation collections (docs/adr/0166-ingest-per-event-copies.md).
    */
-  async ingestBatch(
+  ingestBatch(
     inputs: readonly BatchInput[],
     producer: Producer,
   ): Promise<{ body: BatchResult; retryAfter?: number }> {
-    const prepared = await this.prepare(inputs, producer, new Date());
-    const producerIds = inputs.map(producerId);
+    const now = new Date();
+    return this.storeBatch(this.check(inputs, producer, now), inputs.map(producerId), now);
+  }
+
+  private async storeBatch(
+    checked: Checked[],
+    producerIds: Array<string | undefined>,
+    now: Date,
+  ): Promise<{ body: BatchResult; retryAfter?: number }> {
+    const prepared = await this.route(checked, now);
     const firstIndexOf = new Map<string, number>();
     const toWrite: number[] = [];
     prepared.forEach((item, index) => {
@@ -201,20 +222,17 @@ export class IngestService {
     }
   }
 
-  /**
-   * Validates and authorises every item, then routes the valid ones with each company's
-   * settings looked up once for the request.
-   */
-  private async prepare(
-    inputs: readonly BatchInput[],
-    producer: Producer,
-    now: Date,
-  ): Promise<Prepared[]> {
-    const checked = inputs.map((input): Checked =>
+  /** Validates and authorises every item. */
+  private check(inputs: readonly BatchInput[], producer: Producer, now: Date): Checked[] {
+    return inputs.map((input) =>
       'unreadable' in input
         ? { ok: false, errors: [{ path: '', message: input.unreadable }] }
-        : this.check(input.value, producer, now),
+        : this.checkOne(input.value, producer, now),
     );
+  }
+
+  /** Routes the valid items, each company's settings looked up once for the request. */
+  private async route(checked: Checked[], now: Date): Promise<Prepared[]> {
     const companies = new Set<string>();
     for (const item of checked) if (item.ok) companies.add(item.companyId);
     if (companies.size === 0) return checked as Rejection[];
@@ -228,7 +246,7 @@ export class IngestService {
     return checked.map((item) => (item.ok ? routed(item, routes) : item));
   }
 
-  private check(input: unknown, producer: Producer, now: Date): Checked {
+  private checkOne(input: unknown, producer: Producer, now: Date): Checked {
     const { key, clientIp } = producer;
     const result = normalizeEvent(input, {
       keyId: key.id,
