@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
+import { refuseUndeclaredQueries } from './http/undeclared-query.interceptor';
 import { type OpenApiInfo, serveOpenApiDocs } from './openapi';
 
 export interface CreateAppOptions {
@@ -30,6 +31,8 @@ export async function createApp(
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  // Before app.init() registers the routes: the check of routes that take no query.
+  refuseUndeclaredQueries(app);
   app.disable('x-powered-by');
   if (options.etag === false) app.disable('etag');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');

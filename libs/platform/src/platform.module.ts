@@ -6,7 +6,7 @@ import {
   Module,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
@@ -15,7 +15,6 @@ import { HealthController } from './health/health.controller';
 import { READINESS_PROBES, type ReadinessProbe } from './health/readiness';
 import { ProblemFilter } from './http/problem.filter';
 import { ProblemValidationPipe } from './http/validation.pipe';
-import { UndeclaredQueryInterceptor } from './http/undeclared-query.interceptor';
 import { loggerParams } from './logging/logging';
 import { HttpMetricsGuard } from './metrics/http-metrics.guard';
 import { MetricsController } from './metrics/metrics.controller';
@@ -60,7 +59,6 @@ export class PlatformModule implements OnApplicationShutdown {
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useClass: ProblemValidationPipe },
         { provide: APP_GUARD, useClass: HttpMetricsGuard },
-        { provide: APP_INTERCEPTOR, useClass: UndeclaredQueryInterceptor },
       ],
       exports: [MetricsService, REDIS_CLIENT],
     };
