@@ -146,4 +146,16 @@ describe('401 answers carry WWW-Authenticate: Bearer', () => {
     const response = await (header === undefined ? call : call.set('authorization', header));
     expectBearerChallenge(response);
   });
+
+  it('answers 401 before the 400 of an undeclared query parameter, and 400 once authenticated', async () => {
+    const session = () => request(apps.query!.getHttpServer()).get('/v1/session?zz_undeclared=1');
+    expectBearerChallenge(await session());
+    const authenticated = await session().set('authorization', `Bearer ${sign()}`);
+    expect(authenticated.status).toBe(400);
+    expect(authenticated.body.errors).toEqual([expect.objectContaining({ path: 'zz_undeclared' })]);
+    const ingest = await request(apps.ingest!.getHttpServer())
+      .post('/v1/events?zz_undeclared=1')
+      .send({ id: 'e1', action: 'a.b' });
+    expectBearerChallenge(ingest);
+  });
 });

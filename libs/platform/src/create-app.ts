@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
-import { refuseUndeclaredQueries } from './http/undeclared-query.interceptor';
+import { refuseUndeclaredQueries } from './http/undeclared-query.guard';
 import { type OpenApiInfo, serveOpenApiDocs } from './openapi';
 
 export interface CreateAppOptions {

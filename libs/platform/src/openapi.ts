@@ -61,7 +61,7 @@ export function createOpenApiDocument(app: INestApplication, info: OpenApiInfo):
   }
   const document = SwaggerModule.createDocument(app, builder.build());
   // Every route refuses undeclared query parameters (ProblemValidationPipe for a query DTO,
-  // UndeclaredQueryInterceptor on the others): a 400 is a documented answer of each one.
+  // UndeclaredQueryGuard on the others): a 400 is a documented answer of each one.
   for (const item of Object.values(document.paths)) {
     for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
       const operation = item[method];

@@ -1,12 +1,16 @@
 import 'reflect-metadata';
-import { Controller, Get, Module, Param, Query } from '@nestjs/common';
-import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
+import { type CanActivate, Controller, Get, Module, Param, Query, UseGuards } from '@nestjs/common';
+import { GUARDS_METADATA } from '@nestjs/common/constants';
 import { NestFactory } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
-import {
-  refuseUndeclaredQueries,
-  UndeclaredQueryInterceptor,
-} from './undeclared-query.interceptor';
+import { refuseUndeclaredQueries, UndeclaredQueryGuard } from './undeclared-query.guard';
+
+/** A route's own guard: the check must come after it. */
+class OwnGuard implements CanActivate {
+  canActivate(): boolean {
+    return true;
+  }
+}
 
 class PageQuery {
   limit?: string;
@@ -20,6 +24,7 @@ class ThingsController {
   }
 
   @Get(':id')
+  @UseGuards(OwnGuard)
   one(@Param('id') id: string): string {
     return id;
   }
@@ -50,26 +55,27 @@ class FilesController {
 @Module({ controllers: [ThingsController, MoreThingsController, FilesController] })
 class ThingsModule {}
 
-/** The route interceptors of `controller.prototype[name]`. */
-const interceptorsOf = (controller: { prototype: object }, name: string): unknown[] =>
+/** The route guards of `controller.prototype[name]`. */
+const guardsOf = (controller: { prototype: object }, name: string): unknown[] =>
   (Reflect.getMetadata(
-    INTERCEPTORS_METADATA,
+    GUARDS_METADATA,
     (controller.prototype as Record<string, object>)[name] as object,
   ) ?? []) as unknown[];
 
 describe('refuseUndeclaredQueries', () => {
-  it('puts the check on exactly the documented routes that take no query, once', async () => {
+  it('puts the check last on exactly the documented routes that take no query, once', async () => {
     const app = await NestFactory.create(ThingsModule, { logger: false });
     try {
       refuseUndeclaredQueries(app);
       refuseUndeclaredQueries(app);
-      const [check] = interceptorsOf(ThingsController, 'one');
-      expect(check).toBeInstanceOf(UndeclaredQueryInterceptor);
-      expect(interceptorsOf(ThingsController, 'one')).toHaveLength(1);
-      expect(interceptorsOf(MoreThingsController, 'plain')).toEqual([check]);
-      expect(interceptorsOf(ThingsController, 'list')).toEqual([]);
-      expect(interceptorsOf(ThingsController, 'helper')).toEqual([]);
-      expect(interceptorsOf(FilesController, 'file')).toEqual([]);
+      const [own, check] = guardsOf(ThingsController, 'one');
+      expect(own).toBe(OwnGuard);
+      expect(check).toBeInstanceOf(UndeclaredQueryGuard);
+      expect(guardsOf(ThingsController, 'one')).toHaveLength(2);
+      expect(guardsOf(MoreThingsController, 'plain')).toEqual([check]);
+      expect(guardsOf(ThingsController, 'list')).toEqual([]);
+      expect(guardsOf(ThingsController, 'helper')).toEqual([]);
+      expect(guardsOf(FilesController, 'file')).toEqual([]);
     } finally {
       await app.close();
     }
