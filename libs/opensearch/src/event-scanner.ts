@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Client } from '@opensearch-project/opensearch';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
@@ -6,17 +7,13 @@ import { buildEventQuery, eventSort } from './event-query.builder';
 import { IndexNames } from './index-names';
 import { OPENSEARCH_CLIENT } from './opensearch.client';
 import { receivedIndicesFor } from './received-events.reader';
+import { parsedScanPage, type ScanHit, type ScanPage, scanPage } from './scan-page';
 
 export interface ScanOptions {
   /** Events per `search_after` page (at most 10,000). */
   batchSize: number;
   /** How long the point in time stays open between two pages. */
   keepAlive?: string;
-}
-
-interface Hit {
-  _source: StoredEvent;
-  sort: Array<string | number>;
 }
 
 /**
@@ -51,9 +48,10 @@ export class EventScanner {
   }
 
   /**
-   * Pages of matching events; the point in time is closed however the loop ends. The next
-   * page is requested before the current one is handed out, so OpenSearch reads it while
-   * the consumer formats this one: at most two pages are in memory.
+   * Batches of matching events, page by page, each page in groups of at most
+   * `SCAN_GROUP_SIZE`; the point in time is closed however the loop ends. The next page is
+   * requested before the current one is handed out, so OpenSearch reads it while the
+   * consumer formats this one: at most two pages are in memory, one of them as bytes.
    */
   async *scan(
     companyId: string,
@@ -66,15 +64,17 @@ export class EventScanner {
     if (!pitId) return;
     const page = (after?: Array<string | number>) =>
       this.page(pitId, keepAlive, companyId, filters, options.batchSize, after);
-    let next: Promise<Hit[]> | undefined = page();
+    let next: Promise<ScanPage> | undefined = page();
     try {
       while (next) {
-        const hits: Hit[] = await next;
-        const last = hits.at(-1);
-        next = last && hits.length === options.batchSize ? page(last.sort) : undefined;
+        const current: ScanPage = await next;
+        next =
+          current.lastSort && current.size >= options.batchSize
+            ? page(current.lastSort)
+            : undefined;
         // A consumer that stops early must not leave the prefetch's failure unhandled.
         next?.catch(() => undefined);
-        if (hits.length > 0) yield hits.map((hit) => hit._source);
+        for (const events of current.groups()) yield events;
       }
     } finally {
       await next?.catch(() => undefined);
@@ -89,8 +89,8 @@ export class EventScanner {
     filters: EventFilters,
     size: number,
     after?: Array<string | number>,
-  ): Promise<Hit[]> {
-    const { body } = await this.client.search({
+  ): Promise<ScanPage> {
+    const request = {
       filter_path: SCAN_PAGE_FILTER_PATH,
       body: {
         pit: { id: pitId, keep_alive: keepAlive },
@@ -100,9 +100,24 @@ export class EventScanner {
         sort: eventSort(filters.sort, filters.timeField),
         ...(after ? { search_after: after } : {}),
       },
-    });
+    };
+    // The page's bytes as they come, parsed with JSON.parse a group at a time: the client's
+    // own parsing (secure-json-parse) takes the whole page at once and scans the text twice
+    // more for prototype keys, which stored events cannot hold (ingest refuses `__proto__`,
+    // `constructor` and `prototype` anywhere).
+    const { statusCode, headers, body } = await this.client.search(request, { asStream: true });
+    const response = body as unknown as IncomingMessage;
+    if (statusCode === 200 && !headers?.['content-encoding']) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of response) chunks.push(chunk as Buffer);
+      return scanPage(Buffer.concat(chunks));
+    }
+    // Anything else (an error, a compressed body) goes the client's ordinary way, which
+    // reads it, throws its usual error for an error status and parses the rest.
+    response.resume();
+    const { body: parsed } = await this.client.search(request);
     // filter_path leaves out `hits.hits` when nothing matched.
-    return (body.hits?.hits ?? []) as Hit[];
+    return parsedScanPage((parsed.hits?.hits ?? []) as ScanHit[]);
   }
 
   private indexPatterns(filters: EventFilters): string[] {

@@ -6,18 +6,20 @@ export interface Column {
   value(event: EventView): unknown;
 }
 
-const path =
-  (...keys: string[]) =>
-  (event: EventView): unknown =>
-    keys.reduce<unknown>(
-      (value, key) =>
-        typeof value === 'object' && value !== null
-          ? (value as Record<string, unknown>)[key]
-          : undefined,
-      event,
-    );
+/** A column's value: one property, or a property of a nested object (`actor.id`). */
+function path(keys: readonly string[]): (event: EventView) => unknown {
+  const [first = '', second, ...rest] = keys;
+  const at = (value: unknown, key: string): unknown =>
+    typeof value === 'object' && value !== null
+      ? (value as Record<string, unknown>)[key]
+      : undefined;
+  if (second === undefined) return (event) => at(event, first);
+  // Every column is one or two levels deep; the general walk stays for any deeper one.
+  if (rest.length === 0) return (event) => at(at(event, first), second);
+  return (event) => keys.reduce<unknown>(at, event);
+}
 
-const field = (header: string): Column => ({ header, value: path(...header.split('.')) });
+const field = (header: string): Column => ({ header, value: path(header.split('.')) });
 
 /**
  * The CSV/XLSX column set, in order (docs/export.md). Scalars get a column each; nested

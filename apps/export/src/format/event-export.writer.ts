@@ -31,14 +31,14 @@ export class EventExportWriter {
     maxRows = Number.MAX_SAFE_INTEGER,
   ): Promise<WriteSummary> {
     const writer = createRowWriter(format, out, admin);
-    const view = viewFor(admin);
+    const view = writer.readsColumnsOnly ? undefined : viewFor(admin);
     let rows = 0;
     for await (const batch of this.scanner.scan(companyId, filters, {
       batchSize: this.config.export.scanBatchSize,
     })) {
       rows += batch.length;
       if (rows > maxRows) throw new RowLimitExceededError(maxRows);
-      await writer.writeBatch(batch.map(view));
+      await writer.writeBatch(view ? batch.map(view) : batch);
       await onBatch(rows);
     }
     await writer.finish();

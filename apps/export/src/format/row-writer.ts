@@ -12,6 +12,11 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
 
 /** Writes events of one export to a stream, batch by batch, honouring backpressure. */
 export interface RowWriter {
+  /**
+   * True for the column formats (CSV, XLSX): they read their columns only, none of which is
+   * a field the reader's view removes, so stored events go in without a view's copy.
+   */
+  readonly readsColumnsOnly?: boolean;
   writeBatch(events: readonly EventView[]): Promise<void>;
   /** Writes the trailer; the caller ends the stream. */
   finish(): Promise<void>;

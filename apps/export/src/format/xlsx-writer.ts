@@ -87,6 +87,7 @@ export function xlsxCell(ref: string, value: Cell): string {
  * Text cells only (timestamps are ISO 8601 UTC text), except `schema_version`.
  */
 export class XlsxWriter implements RowWriter {
+  readonly readsColumnsOnly = true;
   private readonly zip: ZipWriter;
   private readonly letters: readonly string[];
   private readonly dataRowsPerSheet: number;
