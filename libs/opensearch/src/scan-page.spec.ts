@@ -1,21 +1,14 @@
 import type { StoredEvent } from '@auditlog/events';
+import { storedEventDocument } from '@auditlog/testing';
 import { SCAN_GROUP_SIZE, type ScanHit, scanPage } from './scan-page';
 
 function hit(index: number, details: unknown = { n: index }): ScanHit {
   return {
-    _source: {
+    _source: storedEventDocument('acme', new Date('2026-06-01T00:00:00.000Z'), {
       id: `e-${index}`,
-      timestamp: '2026-06-01T00:00:00.000Z',
-      received_at: '2026-06-01T00:00:00.000Z',
-      company_id: 'acme',
-      action: 'flow.created',
-      category: 'flow',
       actor: { id: 'u', type: 'user', name: `ünï "${index}" ]},{"_source":` },
-      outcome: 'success',
       details,
-      schema_version: 1,
-      hash: 'h',
-    } as unknown as StoredEvent,
+    }) as unknown as StoredEvent,
     sort: [1_780_000_000_000 - index, `e-${index}`],
   };
 }
