@@ -9,8 +9,9 @@
  *     [--only batch|single|404|401] [--profile-dir /tmp/prof] [--node-args=--max-semi-space-size=32]
  *     [--floor]
  *
- * `--floor` also measures floor-server.ts, a bare `node:http` server that parses the same
- * single-event bodies and answers 201: the CPU per request under any Node.js HTTP API.
+ * `--floor` also sends the single events and batches to floor-server.ts, a bare `node:http`
+ * server (batches parsed, serialised, hashed and sent as one `_bulk`): the CPU per request
+ * under any Node.js HTTP API.
  *
  * Runs the built app from dist/ (build first).
  */
@@ -167,11 +168,16 @@ async function main(): Promise<void> {
     );
     for (const entry of cases) {
       const micros = await measure(app.url, app.child.pid as number, entry);
-      const perEvent =
-        entry.events === undefined ? '' : `, ${(micros / entry.events).toFixed(1)} µs per event`;
-      process.stdout.write(`  ${entry.name.padEnd(24)} ${micros.toFixed(0)} µs${perEvent}\n`);
+      process.stdout.write(
+        `  ${entry.name.padEnd(24)} ${micros.toFixed(0)} µs${perEvent(entry, micros)}\n`,
+      );
     }
-    if (values.floor) await measureFloor(all.find((entry) => entry.key === 'single') as Case);
+    if (values.floor) {
+      await measureFloor(
+        cases.filter((entry) => entry.key === 'single' || entry.key === 'batch'),
+        prefix,
+      );
+    }
   } finally {
     await app.kill('SIGTERM');
     await dropPrefix(client, prefix);
@@ -179,15 +185,20 @@ async function main(): Promise<void> {
   }
 }
 
-/** The same single events against floor-server.ts, started as its own process. */
-async function measureFloor(single: Case): Promise<void> {
+/** The single events and batches again against floor-server.ts, started as its own process. */
+async function measureFloor(cases: readonly Case[], prefix: string): Promise<void> {
   const port = 3914;
   const floor = spawn(
     process.execPath,
-    ['--import', 'tsx', resolve(__dirname, 'floor-server.ts')],
+    [
+      ...(values['profile-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${values['profile-dir']}`] : []),
+      '--import',
+      'tsx',
+      resolve(__dirname, 'floor-server.ts'),
+    ],
     {
       cwd: resolve(__dirname, '../..'),
-      env: { PATH: process.env.PATH, PORT: String(port) },
+      env: { PATH: process.env.PATH, PORT: String(port), OPENSEARCH_URL, INDEX: `${prefix}-floor` },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
@@ -199,15 +210,23 @@ async function measureFloor(single: Case): Promise<void> {
         if (chunk.toString().includes('floor ready')) ready();
       });
     });
-    const entry = { ...single, name: '201 (bare node:http)' };
     const url = `http://127.0.0.1:${port}`;
-    await measure(url, floor.pid as number, entry);
-    const micros = await measure(url, floor.pid as number, entry);
-    process.stdout.write(`  ${entry.name.padEnd(24)} ${micros.toFixed(0)} µs\n`);
+    for (const entry of cases) {
+      const bare = { ...entry, name: `${entry.name.split(' (')[0]} (bare node:http)` };
+      await measure(url, floor.pid as number, bare);
+      const micros = await measure(url, floor.pid as number, bare);
+      process.stdout.write(
+        `  ${bare.name.padEnd(24)} ${micros.toFixed(0)} µs${perEvent(bare, micros)}\n`,
+      );
+    }
   } finally {
     floor.kill('SIGTERM');
     await exited;
   }
+}
+
+function perEvent(entry: Case, micros: number): string {
+  return entry.events === undefined ? '' : `, ${(micros / entry.events).toFixed(1)} µs per event`;
 }
 
 main().catch((error: unknown) => {
