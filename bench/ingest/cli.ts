@@ -36,6 +36,7 @@ import { round } from '../report/stats';
 import { benchEvent } from './bench-events';
 import { type CpuWindow, measureCpu } from './cpu';
 import { type LoadResult, runLoad } from './load';
+import { runPaced } from './paced';
 
 const { values } = parseArgs({
   options: {
@@ -312,7 +313,7 @@ async function main(): Promise<void> {
       `single events, ${SINGLE_CONNECTIONS} connections: ratio ${single.ratio}; ${sideText('raw _create', single.raw)}; ${sideText('API', single.api)}`,
     );
 
-    // Ack latency at half the best batch rate, paced by autocannon.
+    // Ack latency at half the best batch rate, requests sent at even intervals (paced.ts).
     const half = Math.max(...levels.map((level) => level.apiEventsPerSecond)) / 2;
     const pacedBatch = Math.max(1, Math.min(BATCH, Math.round(half / 50)));
     const pacedRate = half / pacedBatch;
@@ -322,11 +323,10 @@ async function main(): Promise<void> {
       contentType: string,
       body: (events: number) => string,
     ): Promise<LoadResult> =>
-      runLoad({
+      runPaced({
         url: target,
-        connections: 16,
         headers: { authorization: `Bearer ${secret}`, 'content-type': contentType },
-        overallRate: Math.max(1, Math.round(pacedRate)),
+        rate: Math.max(1, pacedRate),
         durationSeconds: LATENCY_SECONDS,
         request: () => ({ method: 'POST', path, body: body(pacedBatch) }),
       });
