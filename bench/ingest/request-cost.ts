@@ -18,7 +18,6 @@
 import 'reflect-metadata';
 import { createHash, randomBytes } from 'node:crypto';
 import { loadavg, tmpdir } from 'node:os';
-import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -26,6 +25,7 @@ import { Client } from '@opensearch-project/opensearch';
 import { dropPrefix, startProcess } from '@auditlog/testing';
 import { parseCount } from '../report/args';
 import { benchEvent } from './bench-events';
+import { startFloorProcess } from '../floor-process';
 import { processTreeCpuMicros } from './cpu';
 
 const { values } = parseArgs({
@@ -61,11 +61,13 @@ interface Case {
 let sent = 0;
 
 async function measure(url: string, pid: number, entry: Case): Promise<number> {
+  const amount = entry.events === undefined ? REQUESTS : Math.ceil(REQUESTS / entry.events);
   const before = processTreeCpuMicros(pid);
   const result = await autocannon({
     url,
-    connections: CONNECTIONS,
-    amount: entry.events === undefined ? REQUESTS : Math.ceil(REQUESTS / entry.events),
+    // autocannon refuses more connections than requests (a small batch run).
+    connections: Math.min(CONNECTIONS, amount),
+    amount,
     timeout: 60,
     headers: entry.headers,
     requests: [
@@ -80,8 +82,7 @@ async function measure(url: string, pid: number, entry: Case): Promise<number> {
     ],
   });
   const total = result.requests.total;
-  const requests = entry.events === undefined ? REQUESTS : Math.ceil(REQUESTS / entry.events);
-  if (total !== requests) throw new Error(`${entry.name}: ${total} of ${requests} requests sent`);
+  if (total !== amount) throw new Error(`${entry.name}: ${total} of ${amount} requests sent`);
   const micros = (processTreeCpuMicros(pid) - before) / total;
   const answered = result.statusCodeStats?.[`${entry.status}` as const]?.count ?? 0;
   if (answered !== result.requests.total) {
@@ -188,40 +189,23 @@ async function main(): Promise<void> {
 /** The single events and batches again against floor-server.ts, started as its own process. */
 async function measureFloor(cases: readonly Case[], prefix: string): Promise<void> {
   const port = 3914;
-  const floor = spawn(
-    process.execPath,
-    [
-      ...(values['profile-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${values['profile-dir']}`] : []),
-      '--import',
-      'tsx',
-      resolve(__dirname, 'floor-server.ts'),
-    ],
-    {
-      cwd: resolve(__dirname, '../..'),
-      env: { PATH: process.env.PATH, PORT: String(port), OPENSEARCH_URL, INDEX: `${prefix}-floor` },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+  const floor = await startFloorProcess(
+    resolve(__dirname, 'floor-server.ts'),
+    { PORT: String(port), OPENSEARCH_URL, INDEX: `${prefix}-floor` },
+    values['profile-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${values['profile-dir']}`] : [],
   );
-  const exited = new Promise<void>((done) => floor.once('exit', () => done()));
   try {
-    await new Promise<void>((ready, fail) => {
-      floor.once('exit', (code) => fail(new Error(`the floor server exited with ${code}`)));
-      floor.stdout.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('floor ready')) ready();
-      });
-    });
     const url = `http://127.0.0.1:${port}`;
     for (const entry of cases) {
       const bare = { ...entry, name: `${entry.name.split(' (')[0]} (bare node:http)` };
-      await measure(url, floor.pid as number, bare);
-      const micros = await measure(url, floor.pid as number, bare);
+      await measure(url, floor.pid, bare);
+      const micros = await measure(url, floor.pid, bare);
       process.stdout.write(
         `  ${bare.name.padEnd(24)} ${micros.toFixed(0)} µs${perEvent(bare, micros)}\n`,
       );
     }
   } finally {
-    floor.kill('SIGTERM');
-    await exited;
+    await floor.stop();
   }
 }
 

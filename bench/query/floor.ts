@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { QueryParams } from '@auditlog/events';
+import { startFloorProcess } from '../floor-process';
 
 export interface Floor {
   pid: number;
@@ -15,29 +15,13 @@ export async function startFloor(
   port: number,
   openSearchUrl: string,
 ): Promise<Floor> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', resolve(__dirname, 'floor-server.ts')],
-    {
-      cwd: resolve(__dirname, '../..'),
-      env: {
-        PATH: process.env.PATH,
-        PORT: String(port),
-        PREFIX: prefix,
-        OPENSEARCH_URL: openSearchUrl,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  await new Promise<void>((ready, fail) => {
-    child.once('exit', (code) => fail(new Error(`the floor server exited with ${code}`)));
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('floor ready')) ready();
-    });
+  const floor = await startFloorProcess(resolve(__dirname, 'floor-server.ts'), {
+    PORT: String(port),
+    PREFIX: prefix,
+    OPENSEARCH_URL: openSearchUrl,
   });
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
   return {
-    pid: child.pid ?? 0,
+    pid: floor.pid,
     async get(params, after) {
       const url = new URL(`http://127.0.0.1:${port}/`);
       url.searchParams.set('params', JSON.stringify(params));
@@ -47,9 +31,6 @@ export async function startFloor(
         throw new Error(`floor answered ${response.status}: ${await response.text()}`);
       return (await response.json()) as { data: unknown[] };
     },
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
+    stop: () => floor.stop(),
   };
 }

@@ -7,9 +7,7 @@ import { oldestRetained } from './retention-rules';
 interface CompanyRoute {
   settings: CompanySettings;
   oldestRetainedMs: number;
-  oldestRetainedIso: string;
   oldestWritableMs: number;
-  oldestWritableIso: string;
   /** Index names by UTC day number: one date computation per day, not per event. */
   indexByDay: Map<number, string>;
 }
@@ -37,9 +35,7 @@ export class WriteRoutes {
       this.routes.set(companyId, {
         settings: company,
         oldestRetainedMs: oldest.getTime(),
-        oldestRetainedIso: oldest.toISOString(),
         oldestWritableMs: oldestWritable.getTime(),
-        oldestWritableIso: oldestWritable.toISOString(),
         indexByDay: new Map(),
       });
     }
@@ -58,14 +54,14 @@ export class WriteRoutes {
       throw new EventOutsideRetentionError(
         companyId,
         settings.retention_class,
-        route.oldestRetainedIso,
+        new Date(route.oldestRetainedMs).toISOString(),
       );
     }
     if (at < route.oldestWritableMs) {
       throw new EventOutsideWritableWindowError(
         companyId,
         settings.retention_class,
-        route.oldestWritableIso,
+        new Date(route.oldestWritableMs).toISOString(),
       );
     }
     const day = Math.floor(at / DAY_MS);
