@@ -4,7 +4,8 @@
  * OpenSearch (same template, mapping and durability), at several connection counts; the
  * CPU the ingest process spends per stored event (the headline: it is far steadier than
  * throughput on a shared machine) and what OpenSearch spends; single-event requests
- * against raw one-document `_create` requests; ack latency at half the best rate; and
+ * against raw one-document `_create` requests; ack latency at half the best rate, beside
+ * raw `_bulk` and the bare node:http floor (floor-server.ts) at the same pace; and
  * throughput with 1 and 2 ingest processes (`INGEST_WORKERS`).
  *
  *   npx tsx bench/ingest/cli.ts [--events 1e5] [--clients 1,8,64] [--batch 100]
@@ -18,7 +19,7 @@ import 'reflect-metadata';
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from '@opensearch-project/opensearch';
 import { normalizeEvent, type StoredEvent } from '@auditlog/events';
@@ -37,6 +38,8 @@ import { benchEvent } from './bench-events';
 import { type CpuWindow, measureCpu } from './cpu';
 import { type LoadResult, runLoad } from './load';
 import { runPaced } from './paced';
+import { bulkTail, scrapeMetrics } from './app-metrics';
+import { startFloorProcess } from '../floor-process';
 
 const { values } = parseArgs({
   options: {
@@ -61,6 +64,7 @@ const WORKER_LEVELS = parseCountList(values.workers, '--workers');
 const LATENCY_SECONDS = parseCount(values['latency-seconds'], '--latency-seconds');
 const SINGLE_CONNECTIONS = 64;
 const COMPANIES = 10;
+const FLOOR_PORT = 3916;
 const OPENSEARCH_URL = process.env.OPENSEARCH_URL ?? 'http://127.0.0.1:9200';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const run = randomBytes(3).toString('hex');
@@ -333,26 +337,46 @@ async function main(): Promise<void> {
     let latencyCounter = 0;
     const nextEvents = (tag: string, count: number): unknown[] =>
       Array.from({ length: count }, () => benchEvent(`${run}-${tag}`, latencyCounter++, COMPANIES));
-    // The same pace and batch size as raw `_bulk` first: the latency OpenSearch itself gives.
+    // The same pace and batch size as raw `_bulk` first: the latency OpenSearch itself gives;
+    // then the bare node:http floor (floor-server.ts): the least any Node.js API adds.
     const rawLatency = await paced(OPENSEARCH_URL, '/_bulk', 'application/x-ndjson', (count) =>
       bulkBody(rawPrefix, nextEvents('lat-raw', count).map(stored)),
     );
+    const floor = await startFloorProcess(resolve(__dirname, 'floor-server.ts'), {
+      PORT: String(FLOOR_PORT),
+      OPENSEARCH_URL,
+      INDEX: rawIndex(rawPrefix).replace('-events-', '-events-floor-'),
+    });
+    const floorLatency = await paced(
+      `http://127.0.0.1:${FLOOR_PORT}`,
+      '/v1/events/batch',
+      'application/json',
+      (count) => JSON.stringify(nextEvents('lat-floor', count)),
+    ).finally(() => floor.stop());
+    const metricsBefore = await scrapeMetrics(ingest.app.url);
     const latencyRun = await paced(
       ingest.app.url,
       '/v1/events/batch',
       'application/json',
       (count) => JSON.stringify(nextEvents('lat', count)),
     );
+    const bulks = bulkTail(metricsBefore, await scrapeMetrics(ingest.app.url));
+    const figures = (load: LoadResult): { count: number; p50Ms: number; p99Ms: number } => ({
+      count: load.requests,
+      p50Ms: load.p50Ms,
+      p99Ms: load.p99Ms,
+    });
     const latency = {
       eventsPerSecond: round(half, 0),
       batch: pacedBatch,
-      count: latencyRun.requests,
-      p50Ms: latencyRun.p50Ms,
-      p99Ms: latencyRun.p99Ms,
-      raw: { count: rawLatency.requests, p50Ms: rawLatency.p50Ms, p99Ms: rawLatency.p99Ms },
+      ...figures(latencyRun),
+      bulkCalls: bulks.calls,
+      bulkCallsOver50Ms: bulks.over50Ms,
+      raw: figures(rawLatency),
+      floor: figures(floorLatency),
     };
     log(
-      `ack latency at ${latency.eventsPerSecond} events/s (half the best), batches of ${pacedBatch}: p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms over ${latency.count} requests; raw _bulk at the same pace: p50 ${latency.raw.p50Ms} ms, p99 ${latency.raw.p99Ms} ms`,
+      `ack latency at ${latency.eventsPerSecond} events/s (half the best), batches of ${pacedBatch}: p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms over ${latency.count} requests (${bulks.over50Ms} of its ${bulks.calls} _bulk calls took over 50 ms); at the same pace raw _bulk p50 ${latency.raw.p50Ms} ms, p99 ${latency.raw.p99Ms} ms; bare node:http p50 ${latency.floor.p50Ms} ms, p99 ${latency.floor.p99Ms} ms`,
     );
 
     // Processes: the highest connection level again with 1 and with N ingest processes.

@@ -11,6 +11,11 @@ export interface PacedOptions {
   request: (n: number) => LoadRequest;
 }
 
+export interface PacedResult extends LoadResult {
+  p90Ms: number;
+  maxMs: number;
+}
+
 function percentile(sorted: readonly number[], share: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? 0;
 }
@@ -23,7 +28,7 @@ function percentile(sorted: readonly number[], share: number): number {
  * sends back to back at the top of each second until its quota is used, which measures a
  * burst at full concurrency, not a steady rate.
  */
-export async function runPaced(options: PacedOptions): Promise<LoadResult> {
+export async function runPaced(options: PacedOptions): Promise<PacedResult> {
   const target = new URL(options.url);
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const total = Math.max(1, Math.round(options.rate * options.durationSeconds));
@@ -74,7 +79,9 @@ export async function runPaced(options: PacedOptions): Promise<LoadResult> {
     seconds,
     requestsPerSecond: total / seconds,
     p50Ms: Math.round(percentile(sorted, 0.5)),
+    p90Ms: Math.round(percentile(sorted, 0.9)),
     p99Ms: Math.round(percentile(sorted, 0.99)),
+    maxMs: Math.round(sorted[sorted.length - 1] ?? 0),
     errors: 0,
     non2xx: 0,
   };

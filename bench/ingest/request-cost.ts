@@ -16,15 +16,16 @@
  * Runs the built app from dist/ (build first).
  */
 import 'reflect-metadata';
-import { createHash, randomBytes } from 'node:crypto';
-import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Client } from '@opensearch-project/opensearch';
-import { dropPrefix, startProcess } from '@auditlog/testing';
+import { dropPrefix } from '@auditlog/testing';
 import { parseCount } from '../report/args';
 import { benchEvent } from './bench-events';
+import { nodeArgsOf, startBenchIngest } from './bench-ingest';
 import { startFloorProcess } from '../floor-process';
 import { processTreeCpuMicros } from './cpu';
 
@@ -97,24 +98,15 @@ async function main(): Promise<void> {
   const prefix = `bench-cost-${run}`;
   const secret = randomBytes(32).toString('base64url');
   const client = new Client({ node: OPENSEARCH_URL });
-  const app = await startProcess(
-    'ingest',
-    {
-      OPENSEARCH_URL,
-      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      OPENSEARCH_INDEX_PREFIX: prefix,
-      INGEST_API_KEYS: `bench:${createHash('sha256').update(secret).digest('hex')}:*`,
-      LOG_LEVEL: 'info',
-      NODE_ENV: 'production',
-    },
-    {
-      logFile: join(tmpdir(), `bench-request-cost-${run}.log`),
-      nodeArgs: [
-        ...(values['profile-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${values['profile-dir']}`] : []),
-        ...(values['node-args']?.split(' ').filter((arg) => arg !== '') ?? []),
-      ],
-    },
-  );
+  const app = await startBenchIngest({
+    prefix,
+    secret,
+    logName: `request-cost-${run}`,
+    nodeArgs: [
+      ...(values['profile-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${values['profile-dir']}`] : []),
+      ...nodeArgsOf(values['node-args']),
+    ],
+  });
   const json = { 'content-type': 'application/json' };
   const auth = { ...json, authorization: `Bearer ${secret}` };
   const all: Case[] = [

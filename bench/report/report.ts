@@ -207,7 +207,7 @@ function ingestSections(ingest: IngestResult): string[] {
   }
   const { latency } = ingest;
   sections.push(
-    `Ack latency at ${latency.eventsPerSecond.toFixed(0)} events/s (half the best API rate, batches of ${latency.batch}), ${latency.count} requests: p50 ${latency.p50Ms} ms${latency.p95Ms === undefined ? '' : `, p95 ${latency.p95Ms} ms`}, p99 ${latency.p99Ms} ms${latency.raw === undefined ? '' : `; raw \`_bulk\` of the same batches at the same pace: p50 ${latency.raw.p50Ms} ms, p99 ${latency.raw.p99Ms} ms`}.\n`,
+    `Ack latency at ${latency.eventsPerSecond.toFixed(0)} events/s (half the best API rate, batches of ${latency.batch}), ${latency.count} requests: p50 ${latency.p50Ms} ms${latency.p95Ms === undefined ? '' : `, p95 ${latency.p95Ms} ms`}, p99 ${latency.p99Ms} ms${latency.bulkCalls === undefined ? '' : ` (${latency.bulkCallsOver50Ms} of its ${latency.bulkCalls} \`_bulk\` calls took over 50 ms)`}${latency.raw === undefined ? '' : `; raw \`_bulk\` of the same batches at the same pace: p50 ${latency.raw.p50Ms} ms, p99 ${latency.raw.p99Ms} ms`}${latency.floor === undefined ? '' : `; the bare node:http floor at the same pace: p50 ${latency.floor.p50Ms} ms, p99 ${latency.floor.p99Ms} ms`}.\n`,
   );
   if (ingest.workers && ingest.workers.length > 0) {
     sections.push(

@@ -10,6 +10,13 @@ export interface IngestSide {
   openSearchCpuMicrosPerEvent: number;
 }
 
+/** Requests sent at even intervals (bench/ingest/paced.ts) and their ack latency. */
+export interface PacedFigures {
+  count: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
 export interface IngestApiSide extends IngestSide {
   /** The ingest process tree's user + system CPU over the run, per event stored. */
   cpuMicrosPerEvent: number;
@@ -52,7 +59,12 @@ export interface IngestResult {
     p50Ms: number;
     p99Ms: number;
     /** Raw `_bulk` of the same batches at the same pace and durability, run just before. */
-    raw?: { count: number; p50Ms: number; p99Ms: number };
+    raw?: PacedFigures;
+    /** The bare node:http floor server (bench/ingest/floor-server.ts) at the same pace. */
+    floor?: PacedFigures;
+    /** The ingest app's `_bulk` calls during its run, and those that took over 50 ms. */
+    bulkCalls?: number;
+    bulkCallsOver50Ms?: number;
   };
   /** Batch throughput at the highest connection level with 1 and more ingest processes. */
   workers?: Array<IngestApiSide & { processes: number; connections: number }>;
