@@ -10,6 +10,8 @@ import { EventsController } from './events/events.controller';
 import { SchemaController } from './events/schema.controller';
 import { IngestService } from './events/ingest.service';
 import { GroupCommitService } from './events/group-commit.service';
+import { EventRequests } from './events/event-requests';
+import { IngestLane } from './events/ingest-lane';
 import { CatalogController } from './catalog/catalog.controller';
 import { INGEST_OPENAPI } from './ingest.openapi';
 
@@ -36,7 +38,13 @@ export class IngestModule {
         IngestAuthModule,
       ],
       controllers: [EventsController, CatalogController, SchemaController],
-      providers: [IngestService, GroupCommitService, ActionCatalogRepository],
+      providers: [
+        IngestService,
+        GroupCommitService,
+        ActionCatalogRepository,
+        EventRequests,
+        IngestLane,
+      ],
     };
   }
 }

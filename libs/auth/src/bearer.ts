@@ -1,6 +1,7 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 
-export function bearerToken(request: Request): string | undefined {
+/** The credentials of an `Authorization: Bearer <token>` header, if it has one. */
+export function bearerToken(request: IncomingMessage): string | undefined {
   const header = request.headers.authorization;
   if (typeof header !== 'string') return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);

@@ -10,3 +10,4 @@ export * from './platform.module';
 export * from './create-app';
 export * from './openapi';
 export * from './health/readiness';
+export * from './logging/request-log';

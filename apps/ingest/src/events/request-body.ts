@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { ProblemException } from '@auditlog/problem';
@@ -25,7 +25,7 @@ function badBody(detail: string): ProblemException {
   return new ProblemException(400, 'malformed-body', 'Malformed request body', detail);
 }
 
-function formatOf(request: Request, allowNdjson: boolean): BodyFormat {
+function formatOf(request: IncomingMessage, allowNdjson: boolean): BodyFormat {
   const header = request.headers['content-type'] ?? '';
   const [mediaType = '', ...parameters] = header
     .split(';')
@@ -43,7 +43,7 @@ function formatOf(request: Request, allowNdjson: boolean): BodyFormat {
   );
 }
 
-function decoded(request: Request): Readable {
+function decoded(request: IncomingMessage): Readable {
   const encoding = (request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding === 'identity' || encoding === '') return request;
   if (encoding === 'gzip' || encoding === 'x-gzip') return request.pipe(createGunzip());
@@ -51,7 +51,11 @@ function decoded(request: Request): Readable {
 }
 
 /** Reads at most `maxBytes`, counted on the wire and again after decompression. */
-function collect(request: Request, response: Response, maxBytes: number): Promise<Buffer> {
+function collect(
+  request: IncomingMessage,
+  response: ServerResponse,
+  maxBytes: number,
+): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
   const refuse = (detail: string): ProblemException => {
     // Stop listening, discard the rest, and do not keep the connection for more of it.
@@ -110,8 +114,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
  * after decompression (a small gzip bomb cannot expand into memory).
  */
 export async function readRequestBody(
-  request: Request,
-  response: Response,
+  request: IncomingMessage,
+  response: ServerResponse,
   options: { maxBytes: number; allowNdjson: boolean },
 ): Promise<RequestBody> {
   const format = formatOf(request, options.allowNdjson);

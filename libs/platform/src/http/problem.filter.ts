@@ -6,7 +6,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { STATUS_CODES } from 'node:http';
+import { type ServerResponse, STATUS_CODES } from 'node:http';
 import {
   type FieldProblem,
   PROBLEM_CONTENT_TYPE,
@@ -68,110 +68,145 @@ export function isStorageOutage(exception: unknown): boolean {
   return exception.name === 'ResponseError' && (statusCode === 429 || statusCode === 503);
 }
 
+/** A problem document and the headers that go with it (e.g. Retry-After). */
+export interface ProblemReply {
+  body: ProblemBody;
+  headers: Record<string, string>;
+}
+
+const logger = new Logger('ProblemFilter');
+
+/**
+ * The answer to a request that failed with `exception`: what the exception says for a
+ * ProblemException, 503 with Retry-After for a storage outage, 500 (logged) for anything
+ * unexpected. `instance` is the request's path.
+ */
+export function problemReply(
+  exception: unknown,
+  requestId: string,
+  instance: string | undefined,
+): ProblemReply {
+  if (isStorageOutage(exception)) {
+    logger.warn({ err: exception, request_id: requestId }, 'Storage unavailable');
+    exception = ProblemException.unavailable(
+      'Storage is unavailable or overloaded; retry later.',
+      STORAGE_RETRY_AFTER_SECONDS,
+    );
+  }
+  const body = toProblem(exception, requestId);
+  body.instance = instance;
+  return { body, headers: exception instanceof ProblemException ? exception.headers : {} };
+}
+
+/**
+ * Sets the reply's headers on the response, and the challenge every 401 carries (RFC 9110
+ * §11.6.1) whoever raised it. False when the response had already begun: it is destroyed,
+ * as no problem can follow a started body.
+ */
+export function applyProblemHeaders(response: ServerResponse, reply: ProblemReply): boolean {
+  for (const [name, value] of Object.entries(reply.headers)) response.setHeader(name, value);
+  if (reply.body.status === 401 && response.getHeader('WWW-Authenticate') === undefined)
+    response.setHeader('WWW-Authenticate', BEARER_CHALLENGE);
+  if (response.headersSent) {
+    response.destroy();
+    return false;
+  }
+  return true;
+}
+
+/** Sends the problem on a bare node:http response, with the headers express would set. */
+export function sendProblem(response: ServerResponse, reply: ProblemReply): void {
+  if (!applyProblemHeaders(response, reply)) return;
+  const text = JSON.stringify(reply.body);
+  response.statusCode = reply.body.status;
+  response.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
+  response.setHeader('Content-Length', Buffer.byteLength(text));
+  response.end(text);
+}
+
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
-  private readonly logger = new Logger('ProblemFilter');
-
   catch(exception: unknown, host: ArgumentsHost): void {
     const context = host.switchToHttp();
     const request = context.getRequest<Request & { id?: string }>();
     const response = context.getResponse<Response>();
     const requestId = String(request.id ?? response.getHeader('x-request-id') ?? '');
-    if (isStorageOutage(exception)) {
-      this.logger.warn({ err: exception, request_id: requestId }, 'Storage unavailable');
-      exception = ProblemException.unavailable(
-        'Storage is unavailable or overloaded; retry later.',
-        STORAGE_RETRY_AFTER_SECONDS,
-      );
-    }
-
-    const body = this.toProblem(exception, requestId);
-    body.instance = request.originalUrl?.split('?')[0];
-    if (exception instanceof ProblemException) {
-      for (const [name, value] of Object.entries(exception.headers))
-        response.setHeader(name, value);
-    }
-    // Every 401 says how to authenticate (RFC 9110 §11.6.1), whoever raised it.
-    if (body.status === 401 && response.getHeader('WWW-Authenticate') === undefined)
-      response.setHeader('WWW-Authenticate', BEARER_CHALLENGE);
-    if (response.headersSent) {
-      response.destroy();
-      return;
-    }
-    response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+    const reply = problemReply(exception, requestId, request.originalUrl?.split('?')[0]);
+    if (!applyProblemHeaders(response, reply)) return;
+    response.status(reply.body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(reply.body));
   }
+}
 
-  private toProblem(exception: unknown, requestId: string): ProblemBody {
-    if (exception instanceof ProblemException) {
-      return {
-        ...exception.extensions,
-        type: PROBLEM_TYPE_BASE + exception.slug,
-        title: exception.title,
-        status: exception.getStatus(),
-        detail: exception.detail,
-        request_id: requestId,
-        ...(exception.errors ? { errors: exception.errors } : {}),
-      };
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      if (status === 503) return this.notReady(exception, requestId);
-      if (status >= 500) return this.internal(exception, requestId);
-      return {
-        type: PROBLEM_TYPE_BASE + slugFor(status),
-        title: STATUS_CODES[status] ?? 'Error',
-        status,
-        ...detailOf(exception),
-        request_id: requestId,
-      };
-    }
-    const status = middlewareStatus(exception);
-    if (status !== undefined) {
-      return {
-        type: PROBLEM_TYPE_BASE + slugFor(status),
-        title: STATUS_CODES[status] ?? 'Error',
-        status,
-        detail:
-          status === 413
-            ? 'The request body is larger than allowed.'
-            : 'The request body could not be read.',
-        request_id: requestId,
-      };
-    }
-    return this.internal(exception, requestId);
-  }
-
-  /**
-   * A 503 raised by the framework is a dependency reporting itself down (terminus health
-   * checks): the checks' own report (`info`, `error`, `details`) is kept beside the problem
-   * fields so operators see which dependency is down.
-   */
-  private notReady(exception: HttpException, requestId: string): ProblemBody {
-    const response = exception.getResponse();
-    const { info, error, details } =
-      typeof response === 'object' && response !== null
-        ? (response as Record<string, unknown>)
-        : ({} as Record<string, unknown>);
+function toProblem(exception: unknown, requestId: string): ProblemBody {
+  if (exception instanceof ProblemException) {
     return {
-      type: PROBLEM_TYPE_BASE + 'service-unavailable',
-      title: 'Service Unavailable',
-      status: 503,
-      detail: 'A dependency is unavailable.',
+      ...exception.extensions,
+      type: PROBLEM_TYPE_BASE + exception.slug,
+      title: exception.title,
+      status: exception.getStatus(),
+      detail: exception.detail,
       request_id: requestId,
-      ...(info === undefined ? {} : { info }),
-      ...(error === undefined ? {} : { error }),
-      ...(details === undefined ? {} : { details }),
+      ...(exception.errors ? { errors: exception.errors } : {}),
     };
   }
-
-  private internal(exception: unknown, requestId: string): ProblemBody {
-    this.logger.error({ err: exception, request_id: requestId }, 'Unhandled error');
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    if (status === 503) return notReady(exception, requestId);
+    if (status >= 500) return internal(exception, requestId);
     return {
-      type: PROBLEM_TYPE_BASE + 'internal-error',
-      title: 'Internal Server Error',
-      status: 500,
-      detail: `Something went wrong on our side. Quote request id ${requestId} to the operator.`,
+      type: PROBLEM_TYPE_BASE + slugFor(status),
+      title: STATUS_CODES[status] ?? 'Error',
+      status,
+      ...detailOf(exception),
       request_id: requestId,
     };
   }
+  const status = middlewareStatus(exception);
+  if (status !== undefined) {
+    return {
+      type: PROBLEM_TYPE_BASE + slugFor(status),
+      title: STATUS_CODES[status] ?? 'Error',
+      status,
+      detail:
+        status === 413
+          ? 'The request body is larger than allowed.'
+          : 'The request body could not be read.',
+      request_id: requestId,
+    };
+  }
+  return internal(exception, requestId);
+}
+
+/**
+ * A 503 raised by the framework is a dependency reporting itself down (terminus health
+ * checks): the checks' own report (`info`, `error`, `details`) is kept beside the problem
+ * fields so operators see which dependency is down.
+ */
+function notReady(exception: HttpException, requestId: string): ProblemBody {
+  const response = exception.getResponse();
+  const { info, error, details } =
+    typeof response === 'object' && response !== null
+      ? (response as Record<string, unknown>)
+      : ({} as Record<string, unknown>);
+  return {
+    type: PROBLEM_TYPE_BASE + 'service-unavailable',
+    title: 'Service Unavailable',
+    status: 503,
+    detail: 'A dependency is unavailable.',
+    request_id: requestId,
+    ...(info === undefined ? {} : { info }),
+    ...(error === undefined ? {} : { error }),
+    ...(details === undefined ? {} : { details }),
+  };
+}
+
+function internal(exception: unknown, requestId: string): ProblemBody {
+  logger.error({ err: exception, request_id: requestId }, 'Unhandled error');
+  return {
+    type: PROBLEM_TYPE_BASE + 'internal-error',
+    title: 'Internal Server Error',
+    status: 500,
+    detail: `Something went wrong on our side. Quote request id ${requestId} to the operator.`,
+    request_id: requestId,
+  };
 }

@@ -21,15 +21,7 @@ export class HttpMetricsGuard implements CanActivate {
     const http = context.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const route = this.routeOf(context);
-    const method = request.method;
-    const stopTimer = this.metrics.httpDuration.startTimer({ method, route });
-    response.once('close', () => {
-      stopTimer();
-      if (response.writableFinished) {
-        this.metrics.httpRequests.inc({ method, route, status: String(response.statusCode) });
-      }
-    });
+    this.metrics.observeRequest(request.method, this.routeOf(context), response);
     return true;
   }
 

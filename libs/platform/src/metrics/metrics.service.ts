@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { APP_CONFIG, type AppConfig } from '@auditlog/config';
@@ -23,6 +24,20 @@ export class MetricsService {
       ['method', 'route'],
       [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     );
+  }
+
+  /**
+   * Times the request until its response closes, and counts it by status if the response
+   * was sent in full. `route` names the handler (`Controller.method`).
+   */
+  observeRequest(method: string, route: string, response: ServerResponse): void {
+    const stopTimer = this.httpDuration.startTimer({ method, route });
+    response.once('close', () => {
+      stopTimer();
+      if (response.writableFinished) {
+        this.httpRequests.inc({ method, route, status: String(response.statusCode) });
+      }
+    });
   }
 
   counter<L extends string>(name: string, help: string, labelNames: L[] = []): Counter<L> {
