@@ -18,12 +18,12 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from '@opensearch-project/opensearch';
-import { normalizeEvent } from '@auditlog/events';
 import { dropPrefix } from '@auditlog/testing';
 import { parseCount } from '../report/args';
 import { startFloorProcess } from '../floor-process';
 import { benchEvent } from './bench-events';
 import { nodeArgsOf, startBenchIngest } from './bench-ingest';
+import { bulkBody, rawIndex, stored } from './raw-bulk';
 import { bulkTail, gcTime, type MetricSamples, scrapeMetrics as scrape } from './app-metrics';
 import { processTreeCpuMicros } from './cpu';
 import { runPaced } from './paced';
@@ -63,22 +63,10 @@ let sent = 0;
 const nextEvents = (): unknown[] =>
   Array.from({ length: BATCH }, () => benchEvent(`${run}-lat`, sent++, COMPANIES));
 
-function rawBulk(index: string, events: unknown[]): string {
-  return events
-    .map((input) => {
-      const result = normalizeEvent(input, { keyId: 'bench', now: new Date() });
-      if (!result.ok) throw new Error(JSON.stringify(result.errors));
-      const document = result.event;
-      return `{"create":{"_index":"${index}","_id":"${document.company_id}:${document.id}"}}\n${JSON.stringify(document)}\n`;
-    })
-    .join('');
-}
-
 async function main(): Promise<void> {
   const prefix = `bench-lat-${run}`;
   const secret = randomBytes(32).toString('base64url');
   const client = new Client({ node: OPENSEARCH_URL });
-  const day = new Date().toISOString().slice(0, 10).replace(/-/g, '.');
   const app = await startBenchIngest({
     prefix,
     secret,
@@ -88,7 +76,7 @@ async function main(): Promise<void> {
   const floor = await startFloorProcess(resolve(__dirname, 'floor-server.ts'), {
     PORT: String(FLOOR_PORT),
     OPENSEARCH_URL,
-    INDEX: `${prefix}-events-floor-${day}`,
+    INDEX: rawIndex(prefix).replace('-events-', '-events-floor-'),
   });
   const all: Side[] = [
     {
@@ -96,7 +84,8 @@ async function main(): Promise<void> {
       url: OPENSEARCH_URL,
       path: '/_bulk',
       headers: { 'content-type': 'application/x-ndjson' },
-      body: (events) => rawBulk(`${prefix}-events-raw-${day}`, events),
+      body: (events) =>
+        bulkBody(rawIndex(prefix).replace('-events-', '-events-raw-'), events.map(stored)),
     },
     {
       name: 'bare node:http',

@@ -6,13 +6,14 @@ import { type AppProcess, startProcess } from '@auditlog/testing';
 /**
  * The built ingest app as an operator runs it (`info` logs, production mode), writing
  * under `prefix` and taking `secret` as its one ingest key; its log goes to a temporary
- * file named after `logName`.
+ * file named after `logName`. `env` adds to or overrides its environment.
  */
 export function startBenchIngest(options: {
   prefix: string;
   secret: string;
   logName: string;
   nodeArgs?: readonly string[];
+  env?: Record<string, string>;
 }): Promise<AppProcess> {
   return startProcess(
     'ingest',
@@ -23,6 +24,7 @@ export function startBenchIngest(options: {
       INGEST_API_KEYS: `bench:${createHash('sha256').update(options.secret).digest('hex')}:*`,
       LOG_LEVEL: 'info',
       NODE_ENV: 'production',
+      ...options.env,
     },
     {
       logFile: join(tmpdir(), `bench-${options.logName}.log`),

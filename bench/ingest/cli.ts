@@ -16,21 +16,13 @@
  * operator runs it; its log goes to a temporary file.
  */
 import 'reflect-metadata';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from '@opensearch-project/opensearch';
-import { normalizeEvent, type StoredEvent } from '@auditlog/events';
-import {
-  type AppProcess,
-  dropPrefix,
-  startProcess,
-  cycle,
-  firstOf,
-  lastOf,
-} from '@auditlog/testing';
+import type { StoredEvent } from '@auditlog/events';
+import { type AppProcess, dropPrefix, cycle, firstOf, lastOf } from '@auditlog/testing';
 import { parseCount, parseCountList } from '../report/args';
 import type { IngestLevel, IngestResult, IngestSide } from '../report/results';
 import { round } from '../report/stats';
@@ -38,6 +30,8 @@ import { benchEvent } from './bench-events';
 import { type CpuWindow, measureCpu } from './cpu';
 import { type LoadResult, runLoad } from './load';
 import { runPaced } from './paced';
+import { startBenchIngest } from './bench-ingest';
+import { bulkBody, rawIndex, stored } from './raw-bulk';
 import { bulkTail, scrapeMetrics } from './app-metrics';
 import { startFloorProcess } from '../floor-process';
 
@@ -66,7 +60,6 @@ const SINGLE_CONNECTIONS = 64;
 const COMPANIES = 10;
 const FLOOR_PORT = 3916;
 const OPENSEARCH_URL = process.env.OPENSEARCH_URL ?? 'http://127.0.0.1:9200';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const run = randomBytes(3).toString('hex');
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
@@ -105,25 +98,14 @@ function groupCommitSettings(): Record<string, string> {
 }
 
 function startIngest(prefix: string, secret: string, workers: number): Promise<AppProcess> {
-  const keyHash = createHash('sha256').update(secret).digest('hex');
   const profile = values['profile-dir'];
-  return startProcess(
-    'ingest',
-    {
-      OPENSEARCH_URL,
-      REDIS_URL,
-      OPENSEARCH_INDEX_PREFIX: prefix,
-      INGEST_API_KEYS: `bench:${keyHash}:*`,
-      INGEST_WORKERS: String(workers),
-      LOG_LEVEL: 'info',
-      NODE_ENV: 'production',
-      ...groupCommitSettings(),
-    },
-    {
-      logFile: join(tmpdir(), `bench-ingest-${run}.log`),
-      ...(profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profile}`] } : {}),
-    },
-  );
+  return startBenchIngest({
+    prefix,
+    secret,
+    logName: `ingest-${run}`,
+    env: { INGEST_WORKERS: String(workers), ...groupCommitSettings() },
+    nodeArgs: profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
+  });
 }
 
 /** Producer events [from, to) and the same events as stored (validated and hashed untimed). */
@@ -132,31 +114,10 @@ function prepare(tag: string, count: number): { inputs: unknown[]; documents: St
   return { inputs, documents: inputs.map(stored) };
 }
 
-/** A producer event as the ingest app stores it (validated and hashed). */
-function stored(input: unknown): StoredEvent {
-  const result = normalizeEvent(input, { keyId: 'bench', now: new Date() });
-  if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  return result.event;
-}
-
 function chunks<T>(items: readonly T[], size: number): T[][] {
   return Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
     items.slice(i * size, (i + 1) * size),
   );
-}
-
-function rawIndex(prefix: string): string {
-  return `${prefix}-events-90d-${new Date().toISOString().slice(0, 10).replace(/-/g, '.')}`;
-}
-
-function bulkBody(prefix: string, documents: readonly StoredEvent[]): string {
-  const index = rawIndex(prefix);
-  return documents
-    .map(
-      (document) =>
-        `${JSON.stringify({ create: { _index: index, _id: `${document.company_id}:${document.id}` } })}\n${JSON.stringify(document)}\n`,
-    )
-    .join('');
 }
 
 function side(load: LoadResult, events: number, cpu: CpuWindow): IngestSide {
@@ -175,7 +136,7 @@ async function rawBatches(
   documents: StoredEvent[],
   connections: number,
 ): Promise<IngestSide> {
-  const bodies = chunks(documents, BATCH).map((chunk) => bulkBody(prefix, chunk));
+  const bodies = chunks(documents, BATCH).map((chunk) => bulkBody(rawIndex(prefix), chunk));
   const { value, cpu } = await measureCpu(client, undefined, () =>
     runLoad({
       url: OPENSEARCH_URL,
@@ -340,7 +301,7 @@ async function main(): Promise<void> {
     // The same pace and batch size as raw `_bulk` first: the latency OpenSearch itself gives;
     // then the bare node:http floor (floor-server.ts): the least any Node.js API adds.
     const rawLatency = await paced(OPENSEARCH_URL, '/_bulk', 'application/x-ndjson', (count) =>
-      bulkBody(rawPrefix, nextEvents('lat-raw', count).map(stored)),
+      bulkBody(rawIndex(rawPrefix), nextEvents('lat-raw', count).map(stored)),
     );
     const floor = await startFloorProcess(resolve(__dirname, 'floor-server.ts'), {
       PORT: String(FLOOR_PORT),

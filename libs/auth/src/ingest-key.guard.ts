@@ -1,4 +1,5 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
 import type { Request } from 'express';
 import { APP_CONFIG, type AppConfig, type IngestKeyRecord } from '@auditlog/config';
 import { ProblemException } from '@auditlog/problem';
@@ -15,10 +16,15 @@ export class IngestKeyGuard implements CanActivate {
     this.registry = new IngestKeyRegistry(config.ingest.keys);
   }
 
+  /** The ingest key the request's bearer secret belongs to, if any. */
+  keyOf(request: IncomingMessage): IngestKeyRecord | undefined {
+    const secret = bearerToken(request);
+    return secret ? this.registry.authenticate(secret) : undefined;
+  }
+
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<IngestRequest>();
-    const secret = bearerToken(request);
-    const key = secret ? this.registry.authenticate(secret) : undefined;
+    const key = this.keyOf(request);
     if (!key) {
       throw new ProblemException(
         401,

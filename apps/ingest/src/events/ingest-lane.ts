@@ -2,9 +2,15 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import proxyAddress from 'proxy-addr';
-import { APP_CONFIG, type AppConfig, type IngestKeyRecord } from '@auditlog/config';
-import { bearerToken, IngestKeyRegistry } from '@auditlog/auth';
-import { createRequestLog, MetricsService, problemReply, sendProblem } from '@auditlog/platform';
+import { APP_CONFIG, type AppConfig } from '@auditlog/config';
+import { IngestKeyGuard } from '@auditlog/auth';
+import {
+  createRequestLog,
+  MetricsService,
+  problemReply,
+  sendJson,
+  sendProblem,
+} from '@auditlog/platform';
 import { EventRequests, type EventsReply } from './event-requests';
 
 type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
@@ -37,16 +43,13 @@ const LANE_ROUTES = new Map<string | undefined, LaneRoute>([
  */
 @Injectable()
 export class IngestLane implements OnApplicationBootstrap {
-  private readonly keys: IngestKeyRegistry;
-
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly requests: EventRequests,
+    private readonly keys: IngestKeyGuard,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.keys = new IngestKeyRegistry(config.ingest.keys);
-  }
+  ) {}
 
   /** After the app's init: the logger module has set the root logger the lane logs with. */
   onApplicationBootstrap(): void {
@@ -59,7 +62,7 @@ export class IngestLane implements OnApplicationBootstrap {
     server.removeAllListeners('request');
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
       const lane = laneRoute(request);
-      const key = lane && this.authenticated(request);
+      const key = lane && this.keys.keyOf(request);
       if (!lane || !key) {
         for (const listener of framework) listener(request, response);
         return;
@@ -79,11 +82,6 @@ export class IngestLane implements OnApplicationBootstrap {
       });
     });
   }
-
-  private authenticated(request: IncomingMessage): IngestKeyRecord | undefined {
-    const secret = bearerToken(request);
-    return secret === undefined ? undefined : this.keys.authenticate(secret);
-  }
 }
 
 function laneRoute(request: IncomingMessage): LaneRoute | undefined {
@@ -96,12 +94,7 @@ function requestIdOf(request: IncomingMessage): string {
   return typeof id === 'string' ? id : '';
 }
 
-/** As express's `res.json` sends it: UTF-8 JSON with its length. */
-function send<Body>(response: ServerResponse, reply: EventsReply<Body>): void {
-  const text = JSON.stringify(reply.body);
-  response.statusCode = reply.status;
+function send(response: ServerResponse, reply: EventsReply<unknown>): void {
   for (const [name, value] of Object.entries(reply.headers)) response.setHeader(name, value);
-  response.setHeader('Content-Type', 'application/json; charset=utf-8');
-  response.setHeader('Content-Length', Buffer.byteLength(text));
-  response.end(text);
+  sendJson(response, reply.status, reply.body);
 }

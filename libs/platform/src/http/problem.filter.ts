@@ -114,14 +114,27 @@ export function applyProblemHeaders(response: ServerResponse, reply: ProblemRepl
   return true;
 }
 
-/** Sends the problem on a bare node:http response, with the headers express would set. */
-export function sendProblem(response: ServerResponse, reply: ProblemReply): void {
-  if (!applyProblemHeaders(response, reply)) return;
-  const text = JSON.stringify(reply.body);
-  response.statusCode = reply.body.status;
-  response.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
+/**
+ * Sends `value` as JSON on a bare node:http response with the headers express's
+ * `res.json` sets: the media type with `charset=utf-8`, and the length.
+ */
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  value: unknown,
+  mediaType = 'application/json',
+): void {
+  const text = JSON.stringify(value);
+  response.statusCode = status;
+  response.setHeader('Content-Type', `${mediaType}; charset=utf-8`);
   response.setHeader('Content-Length', Buffer.byteLength(text));
   response.end(text);
+}
+
+/** Sends the problem on a bare node:http response, as the filter sends it through express. */
+export function sendProblem(response: ServerResponse, reply: ProblemReply): void {
+  if (applyProblemHeaders(response, reply))
+    sendJson(response, reply.body.status, reply.body, PROBLEM_CONTENT_TYPE);
 }
 
 @Catch()
